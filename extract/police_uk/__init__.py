@@ -1,0 +1,134 @@
+"""dlt source for the data.police.uk monthly archive: street crime and ASB, outcomes, stop and search.
+
+Tables in schema `raw_police_uk`:
+- `street`, `outcomes`, `stop_and_search`: the CSV rows as published (snake_case columns, text kept
+  as text, coordinates as doubles) plus provenance: file_month, force_slug, source_file, source_line,
+  file_sha256, archive_release, loaded_at. Written with merge (delete-insert) on (file_month,
+  force_slug): loading a force-month again replaces that force-month as a whole.
+- `published_files`: one row per dataset x force x month that an archive covers: `loaded` with its
+  row count and checksum, or `missing` when the archive has no file for it. Merged on its key.
+
+The source is fed a plan made in `extract.police_uk.pipeline` (which files to read, which are missing);
+it reads each file once, in place, through Arrow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+import dlt
+from dlt.extract import materialize_schema_item
+from dlt.extract.resource import DltResource
+
+from extract.police_uk.helpers import COLUMN_NAMES, PublishedFile, parse_csv, sha256_of, with_provenance
+
+DATA_TABLES = ("street", "outcomes", "stop_and_search")
+FILES_TABLE = "published_files"
+
+PROVENANCE_COLUMNS: dict[str, dict[str, Any]] = {
+    "file_month": {"data_type": "text", "nullable": False},
+    "force_slug": {"data_type": "text", "nullable": False},
+    "source_file": {"data_type": "text", "nullable": False},
+    "source_line": {"data_type": "bigint", "nullable": False},
+    "file_sha256": {"data_type": "text", "nullable": False},
+    "archive_release": {"data_type": "text", "nullable": True},
+    "loaded_at": {"data_type": "timestamp", "nullable": False},
+}
+
+FILES_COLUMNS: dict[str, dict[str, Any]] = {
+    "dataset": {"data_type": "text", "nullable": False},
+    "force_slug": {"data_type": "text", "nullable": False},
+    "file_month": {"data_type": "text", "nullable": False},
+    "status": {"data_type": "text", "nullable": False},
+    "row_count": {"data_type": "bigint", "nullable": True},
+    "file_sha256": {"data_type": "text", "nullable": True},
+    "source_file": {"data_type": "text", "nullable": True},
+    "source_location": {"data_type": "text", "nullable": False},
+    "archive_release": {"data_type": "text", "nullable": True},
+    "recorded_at": {"data_type": "timestamp", "nullable": False},
+}
+
+
+def data_columns(dataset: str) -> dict[str, dict[str, Any]]:
+    columns: dict[str, dict[str, Any]] = {
+        name: {"data_type": "double" if name in ("longitude", "latitude") else "text", "nullable": True}
+        for name in COLUMN_NAMES[dataset]
+    }
+    return columns | PROVENANCE_COLUMNS
+
+
+@dlt.source(name="police_uk_archive", max_table_nesting=0)
+def police_uk_archive(
+    files: Sequence[PublishedFile],
+    missing: Sequence[dict[str, Any]],
+    loaded_sha256: dict[tuple[str, str, str], str],
+    loaded_at: datetime,
+    on_file: Callable[[PublishedFile, str, int], None] | None = None,
+) -> DltResource:
+    """The archive files in `files`, skipping any whose checksum equals the one already loaded.
+
+    Args:
+        files: force-month files to read (one per dataset x force x month).
+        missing: `published_files` records for force-months an archive covers but has no file for.
+        loaded_sha256: checksum of each (dataset, force, month) already in the warehouse.
+        loaded_at: one timestamp for the whole run.
+        on_file: called with (file, outcome, rows) after each file: outcome is `loaded` or `unchanged`.
+    """
+
+    def archive_files() -> Iterator[Any]:
+        # Create every table even when this run has no rows for it, so downstream models always resolve.
+        for dataset in DATA_TABLES:
+            yield dlt.mark.with_table_name(materialize_schema_item(), dataset)
+        for file in files:
+            data = file.read_bytes()
+            sha256 = sha256_of(data)
+            if loaded_sha256.get(file.key) == sha256:
+                # The same bytes are already loaded: a repeated load changes nothing, not even loaded_at.
+                if on_file:
+                    on_file(file, "unchanged", 0)
+                continue
+            table = with_provenance(parse_csv(data, file.dataset, file.label), file, sha256, loaded_at)
+            if table.num_rows:
+                yield dlt.mark.with_table_name(table, file.dataset)
+            yield dlt.mark.with_table_name(
+                {
+                    "dataset": file.dataset,
+                    "force_slug": file.force_slug,
+                    "file_month": file.month,
+                    "status": "loaded",
+                    "row_count": table.num_rows,
+                    "file_sha256": sha256,
+                    "source_file": file.entry,
+                    "source_location": file.source_location,
+                    "archive_release": file.release,
+                    "recorded_at": loaded_at,
+                },
+                FILES_TABLE,
+            )
+            if on_file:
+                on_file(file, "loaded", table.num_rows)
+        for record in missing:
+            yield dlt.mark.with_table_name(record, FILES_TABLE)
+
+    resource = dlt.resource(archive_files, name="police_uk_archive_files")
+    for dataset in DATA_TABLES:
+        resource.apply_hints(
+            table_name=dataset,
+            write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+            merge_key=["file_month", "force_slug"],
+            columns=data_columns(dataset),
+            create_table_variant=True,
+        )
+    resource.apply_hints(
+        table_name=FILES_TABLE,
+        write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+        primary_key=["dataset", "force_slug", "file_month"],
+        columns=FILES_COLUMNS,
+        create_table_variant=True,
+    )
+    return resource
+
+
+__all__ = ["DATA_TABLES", "FILES_TABLE", "police_uk_archive"]

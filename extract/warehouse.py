@@ -1,0 +1,38 @@
+"""The DuckDB warehouse file as the loaders see it: one dlt pipeline per source, read-only look-ups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dlt
+import duckdb
+
+from extract.config import Settings
+
+
+def make_pipeline(settings: Settings, pipeline_name: str, dataset_name: str) -> dlt.Pipeline:
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    return dlt.pipeline(
+        pipeline_name=pipeline_name,
+        destination=dlt.destinations.duckdb(str(settings.warehouse)),
+        dataset_name=dataset_name,
+        pipelines_dir=str(settings.pipelines_dir),
+    )
+
+
+def query_if_exists(warehouse: Path, schema: str, table: str, sql: str) -> list[tuple[Any, ...]]:
+    """Run `sql` on a read-only connection if `schema.table` exists; [] on a new warehouse.
+
+    The connection is closed before returning: DuckDB lets one process write, and the loader writes next.
+    """
+    if not warehouse.is_file():
+        return []
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        found = con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()
+        if not found or not found[0]:
+            return []
+        return con.execute(sql).fetchall()

@@ -1,0 +1,43 @@
+with
+
+source as (
+
+    select * from {{ source('police_uk', 'outcomes') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        crime_id,
+        force_slug,
+        lsoa_code,
+
+        -- strings
+        reported_by,
+        falls_within,
+        location as location_description,
+        lsoa_name,
+        outcome_type,
+
+        -- numerics
+        longitude,
+        latitude,
+
+        -- dates
+        cast(month || '-01' as date) as outcome_month,
+        cast(file_month || '-01' as date) as file_month,
+
+        -- provenance
+        source_file,
+        source_line,
+        file_sha256,
+        archive_release,
+        loaded_at
+
+    from source
+
+)
+
+select * from renamed
