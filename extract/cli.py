@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             if absent:
                 raise SourceError(f"no such file: {', '.join(absent)}")
             summary = police_uk.load_paths(settings, [(f.resolve(), str(f.resolve())) for f in args.files])
-    except Exception as exc:  # noqa: BLE001 - known failures get one clear line and a non-zero exit
+    except Exception as exc:
         cause = _root_cause(exc)
         if isinstance(cause, MalformedFileError | SourceError):
             print(f"error: {cause}", file=sys.stderr)

@@ -83,16 +83,18 @@ class SourceLocation:
         return _download(self.url(host, path), cache_dir / host / path, _client(client))
 
 
-def _client(client: object | None):  # noqa: ANN202 - dlt's Client has no public type export
+def _client(client: object | None):
     if client is not None:
         return client
     from dlt.sources.helpers.requests import Client
 
     # raise_for_status off: a 404 is an answer ("not published"), not an error to retry.
-    return Client(raise_for_status=False, request_timeout=(30, 300))
+    client = Client(raise_for_status=False)
+    client.configure()  # retries, back-off and timeouts from .dlt/config.toml or RUNTIME__* variables
+    return client
 
 
-def _download(url: str, target: Path, client) -> Path | None:  # noqa: ANN001
+def _download(url: str, target: Path, client) -> Path | None:
     """Stream `url` to `target`; reuse the cached copy when size and Last-Modified are unchanged."""
     meta_path = target.with_name(target.name + ".meta.json")
     head = client.head(url, allow_redirects=True)

@@ -79,8 +79,12 @@ force_rates as (
                 then 1000.0 * force_counts.value / population.population
         end as value,
         'rate_per_1000' as unit,
-        case when force_counts.status = 'ok' and population.population > 0 then force_counts.value end as numerator,
-        case when force_counts.status = 'ok' and population.population > 0 then population.population end as denominator,
+        case
+            when force_counts.status = 'ok' and population.population > 0 then force_counts.value
+        end as numerator,
+        case
+            when force_counts.status = 'ok' and population.population > 0 then population.population
+        end as denominator,
         case
             when force_counts.status <> 'ok' then force_counts.status
             when population.population is null then 'not_available'
@@ -125,14 +129,24 @@ england_and_wales as (
 measure_values as (
 
     select
-        force_id, period_start, period_end, period_type, period_label, breakdown, breakdown_value,
-        value, unit, numerator, denominator, status, status_note, source, source_release
+        force_id,
+        period_start,
+        period_end,
+        period_type,
+        period_label,
+        breakdown,
+        breakdown_value,
+        value,
+        unit,
+        numerator,
+        denominator,
+        status,
+        status_note,
+        source,
+        source_release
     from sourced
     union all
-    select
-        force_id, period_start, period_end, period_type, period_label, breakdown, breakdown_value,
-        value, unit, numerator, denominator, status, status_note, source, source_release
-    from england_and_wales
+    select * from england_and_wales
 
 ),
 

@@ -5,7 +5,12 @@ with
 monthly_counts as (
 
     select * from {{ ref('int_police_uk__street_crime_counts') }}
-    where crime_type in ('{{ var("town_centre_crime_types") | join("', '") }}')
+    where
+        crime_type in (
+            {%- for crime_type in var("town_centre_crime_types") %}
+                '{{ crime_type }}'{{ "," if not loop.last }}
+            {%- endfor %}
+        )
 
 ),
 
@@ -65,7 +70,7 @@ force_rows as (
         select * from by_crime_type
         union all
         select * from all_town_centre_crime
-    )
+    ) as counts
 
 ),
 

@@ -30,7 +30,8 @@ renamed as (
         -- booleans (published as True / False / empty)
         {{ parse_published_boolean('part_of_a_policing_operation') }} as is_part_of_policing_operation,
         {{ parse_published_boolean('outcome_linked_to_object_of_search') }} as is_outcome_linked_to_object,
-        {{ parse_published_boolean('removal_of_more_than_just_outer_clothing') }} as is_more_than_outer_clothing_removed,
+        {{ parse_published_boolean('removal_of_more_than_just_outer_clothing') }}
+            as is_more_than_outer_clothing_removed,
 
         -- timestamps
         cast(date as timestamptz) as searched_at,

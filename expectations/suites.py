@@ -1,0 +1,104 @@
+"""The expectation suites of the publication gate, written once here and stored in the GX file context.
+
+Each suite validates one DataFrame built by a query in expectations/queries/:
+- raw_police_uk: one row per police.uk dataset x force x month (files and the rows loaded from them);
+- measures: every row of every measure table (the measure contract's columns).
+"""
+
+from __future__ import annotations
+
+import csv
+
+import great_expectations as gx
+import great_expectations.expectations as gxe
+
+from extract.config import PROJECT_ROOT
+from extract.police_uk.settings import NON_FORCE_AREA_SLUGS
+
+SEEDS = PROJECT_ROOT / "seeds"
+
+
+def _seed_column(seed: str, column: str) -> list[str]:
+    with open(SEEDS / f"{seed}.csv", newline="", encoding="utf-8") as fh:
+        return sorted(row[column] for row in csv.DictReader(fh))
+
+
+def _when(condition: str) -> dict[str, str]:
+    return {"row_condition": condition, "condition_parser": "pandas"}
+
+
+def raw_police_uk_suite() -> gx.ExpectationSuite:
+    zero = {"min_value": 0, "max_value": 0}
+    slugs = _seed_column("police_force_areas", "police_uk_slug") + sorted(NON_FORCE_AREA_SLUGS)
+    return gx.ExpectationSuite(
+        name="raw_police_uk",
+        expectations=[
+            gxe.ExpectTableRowCountToBeBetween(min_value=1),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["dataset", "force_slug", "file_month"]),
+            # rows loaded without a published_files record would make status null
+            gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["loaded", "missing"]),
+            gxe.ExpectColumnValuesToNotBeNull(column="status"),
+            gxe.ExpectColumnValuesToBeInSet(column="dataset", value_set=["street", "outcomes", "stop_and_search"]),
+            gxe.ExpectColumnValuesToBeInSet(column="force_slug", value_set=slugs),
+            gxe.ExpectColumnValuesToMatchRegex(column="file_month", regex=r"^\d{4}-(0[1-9]|1[0-2])$"),
+            gxe.ExpectColumnValuesToMatchRegex(column="file_sha256", regex=r"^[0-9a-f]{64}$",
+                                               **_when('status=="loaded"')),
+            # the recorded row count is the number of rows the warehouse holds for the file
+            gxe.ExpectColumnPairValuesToBeEqual(column_A="row_count", column_B="rows_loaded",
+                                                **_when('status=="loaded"')),
+            # a missing file is a gap, never rows (nor a zero row count)
+            gxe.ExpectColumnValuesToBeBetween(column="rows_loaded", **zero, **_when('status=="missing"')),
+            gxe.ExpectColumnValuesToBeNull(column="row_count", **_when('status=="missing"')),
+            gxe.ExpectColumnValuesToBeBetween(column="rows_without_key_field", **zero),
+            gxe.ExpectColumnValuesToBeBetween(column="asb_rows_with_crime_id", **zero),
+            gxe.ExpectColumnValuesToBeBetween(column="crime_rows_without_crime_id", **zero),
+            gxe.ExpectColumnValuesToBeBetween(column="rows_with_unknown_code", **zero),
+            gxe.ExpectColumnValuesToBeBetween(column="rows_for_other_month", **zero),
+            gxe.ExpectColumnValuesToBeBetween(column="rows_outside_great_britain", **zero),
+            # nationally 1.4-2.6% of rows have no location, up to 15% for some force-years
+            gxe.ExpectColumnValuesToBeBetween(column="share_without_location", min_value=0, max_value=0.3),
+        ],
+    )
+
+
+def measures_suite() -> gx.ExpectationSuite:
+    all_forces = [*_seed_column("police_force_areas", "force_id"), "K04000001"]
+    key = ["measure_id", "force_id", "period_start", "period_type", "breakdown", "breakdown_value", "unit"]
+    return gx.ExpectationSuite(
+        name="measures",
+        expectations=[
+            gxe.ExpectTableRowCountToBeBetween(min_value=1),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=key),
+            gxe.ExpectColumnValuesToBeInSet(column="is_in_catalogue", value_set=[True]),
+            gxe.ExpectColumnValuesToBeInSet(column="is_known_force", value_set=[True]),
+            # every force area and England and Wales has rows: gaps are rows with a status
+            gxe.ExpectColumnDistinctValuesToEqualSet(column="force_id", value_set=all_forces),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="status", value_set=["ok", "not_available", "suppressed", "incomplete", "excluded"]
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(column="status"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="unit", value_set=["count", "rate_per_1000", "percent", "seconds", "days", "fte"]
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="period_type",
+                value_set=["month", "quarter", "financial_year", "rolling_12_months", "snapshot_date"],
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="desired_direction", value_set=["increase", "decrease", "monitor", "target"]
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(column="value", **_when('status=="ok"')),
+            # a gap is null, never zero (England and Wales keeps partial totals, marked incomplete)
+            gxe.ExpectColumnValuesToBeNull(column="value", **_when('status!="ok" and force_id!="K04000001"')),
+            gxe.ExpectColumnValuesToNotBeNull(column="status_note", **_when('status!="ok"')),
+            gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0),
+            gxe.ExpectColumnValuesToBeBetween(column="rate_error", min_value=0, max_value=1e-9),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="period_end", column_B="period_start",
+                                                        or_equal=True),
+            gxe.ExpectColumnValuesToNotBeNull(column="source"),
+            gxe.ExpectColumnValuesToNotBeNull(column="source_release"),
+        ],
+    )
+
+
+SUITES = {"raw_police_uk": raw_police_uk_suite, "measures": measures_suite}
