@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -209,22 +210,25 @@ def test_a_killed_load_leaves_a_consistent_warehouse_and_the_rerun_completes_it(
     from extract.police_uk.sample import generate_archive_mirror
 
     mirror = Path(settings.source)
-    generate_archive_mirror(mirror, release="2025-12", n_months=6, scale=0.01)
+    generate_archive_mirror(mirror, release="2025-12", n_months=12, scale=0.01)  # a run takes about 7 s
     env = {"PPF_WAREHOUSE": str(settings.warehouse), "PPF_SOURCE": str(mirror)}
     clean = {"PPF_WAREHOUSE": str(tmp_path / "clean" / "ppf.duckdb"), "PPF_SOURCE": str(mirror)}
     assert run_cli(["-m", "extract", "run"], clean).returncode == 0
-    process = subprocess.Popen([sys.executable, "-m", "extract", "run"], cwd=PROJECT_ROOT,
-                               env={**__import__("os").environ, **env},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(2.5)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    tables = set(snapshot(settings.warehouse, ["street", "published_files"]))
-    if tables == {"street", "published_files"}:  # killed after the first load: what is there is whole
-        assert query(settings.warehouse, CONSISTENT) == [(0,)]
+    # SIGKILL (no clean-up possible) at several points: while reading files, and around dlt's load
+    for seconds in (2.5, 4.5, 6.0):
+        process = subprocess.Popen([sys.executable, "-m", "extract", "run"], cwd=PROJECT_ROOT,
+                                   env={**os.environ, **env},
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(seconds)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        tables = set(snapshot(settings.warehouse, ["street", "published_files"]))
+        if tables == {"street", "published_files"}:  # whatever a killed run left is whole
+            assert query(settings.warehouse, CONSISTENT) == [(0,)]
     assert run_cli(["-m", "extract", "run"], env).returncode == 0
     assert query(settings.warehouse, CONSISTENT) == [(0,)]
-    assert snapshot(settings.warehouse, ["published_files"]).keys() == {"published_files"}
     compare = "select dataset, force_slug, file_month, status, row_count, file_sha256 " \
               "from raw_police_uk.published_files order by all"
     assert query(settings.warehouse, compare) == query(Path(clean["PPF_WAREHOUSE"]), compare)
+    rows = "select count(*), count(distinct file_sha256) from raw_police_uk.street"
+    assert query(settings.warehouse, rows) == query(Path(clean["PPF_WAREHOUSE"]), rows)
