@@ -17,13 +17,23 @@ import pytest
 
 from extract.config import PROJECT_ROOT, Settings
 
-REAL = PROJECT_ROOT.parent / "shared" / "data" / "real"
+# The real published files live in the workplace's shared folder beside the clone (CI puts it there).
+SHARED = Path(os.environ.get("PPF_SHARED_DIR") or PROJECT_ROOT.parent / "shared")
+REAL = SHARED / "data" / "real"
 REAL_BULK = REAL / "police_uk_bulk"
 COL_2023_01 = REAL_BULK / "2023-01-city-of-london-street.csv"
 COL_2024_08 = REAL_BULK / "2024-08-city-of-london-street.csv"
 VENV_BIN = Path(sys.executable).parent
 
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not REAL_BULK.is_dir():
+        raise pytest.UsageError(
+            f"the real police.uk files are not at {REAL_BULK}: put the shared folder beside the clone "
+            "or set PPF_SHARED_DIR"
+        )
 
 
 @pytest.fixture
