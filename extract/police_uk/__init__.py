@@ -25,8 +25,10 @@ from dlt.extract.resource import DltResource
 
 from extract.police_uk.helpers import (
     COLUMN_NAMES,
+    EMPTY_FILE_MARKER,
     FileReader,
     PublishedFile,
+    empty_file_marker,
     parse_csv,
     sha256_of,
     with_provenance,
@@ -66,7 +68,9 @@ def data_columns(dataset: str) -> dict[str, dict[str, Any]]:
         name: {"data_type": "double" if name in ("longitude", "latitude") else "text", "nullable": True}
         for name in COLUMN_NAMES[dataset]
     }
-    return columns | PROVENANCE_COLUMNS
+    # Never stored: marks the stand-in row of an empty republished file (see empty_file_marker).
+    marker = {EMPTY_FILE_MARKER: {"data_type": "bool", "nullable": True, "hard_delete": True}}
+    return columns | PROVENANCE_COLUMNS | marker
 
 
 @dlt.source(name="police_uk_archive", max_table_nesting=0)
@@ -103,6 +107,8 @@ def police_uk_archive(
                         on_file(file, "unchanged", 0)
                     continue
                 table = with_provenance(parse_csv(data, file.dataset, file.label), file, sha256, loaded_at)
+                if not table.num_rows:
+                    yield dlt.mark.with_table_name(empty_file_marker(file, sha256, loaded_at), file.dataset)
                 pending[file.dataset].append(table)
                 pending_rows[file.dataset] += table.num_rows
                 # Hand dlt a few large Arrow tables rather than one per file: far less per-item overhead.

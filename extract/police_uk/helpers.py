@@ -23,6 +23,7 @@ from extract.police_uk.settings import ARCHIVE_NAME_RE, DATASETS, FILE_NAME_RE, 
 
 DATASET_BY_FILE_SUFFIX = {suffix: dataset for dataset, suffix in DATASETS.items()}
 NUMERIC_COLUMNS = {"longitude", "latitude"}
+EMPTY_FILE_MARKER = "is_empty_file_marker"
 
 
 class MalformedFileError(ValueError):
@@ -233,6 +234,17 @@ def with_provenance(
         # Declared non-null like the dlt column hints (archive_release is null for hand-loaded CSVs).
         table = table.append_column(pa.field(name, values.type, nullable=name == "archive_release"), values)
     return table
+
+
+def empty_file_marker(file: PublishedFile, sha256: str, loaded_at: datetime) -> pa.Table:
+    """One row standing in for a republished file that has no rows, so that the merge still clears the
+    force-month's earlier rows: dlt deletes by the row's merge key and, as the marker column is a
+    `hard_delete` hint, never inserts the row itself."""
+    names = COLUMN_NAMES[file.dataset]
+    blank = pa.table({name: pa.array([None], pa.float64() if name in NUMERIC_COLUMNS else pa.string())
+                      for name in names})
+    marked = with_provenance(blank, file, sha256, loaded_at)
+    return marked.append_column(pa.field(EMPTY_FILE_MARKER, pa.bool_()), pa.array([True]))
 
 
 def sha256_of(data: bytes) -> str:

@@ -232,3 +232,16 @@ def test_a_killed_load_leaves_a_consistent_warehouse_and_the_rerun_completes_it(
     assert query(settings.warehouse, compare) == query(Path(clean["PPF_WAREHOUSE"]), compare)
     rows = "select count(*), count(distinct file_sha256) from raw_police_uk.street"
     assert query(settings.warehouse, rows) == query(Path(clean["PPF_WAREHOUSE"]), rows)
+
+
+def test_a_force_month_republished_empty_clears_its_earlier_rows(settings: Settings) -> None:
+    mirror = Path(settings.source)
+    header_only = COL_2023_01.read_bytes().split(b"\r\n")[0] + b"\r\n"
+    write_archive(mirror, "2023-01", {COL: COL_2023_01.read_bytes()})
+    police_uk.run(settings, ["latest"])
+    write_archive(mirror, "2023-02", {COL: header_only})
+    summary = police_uk.run(settings, ["latest"])
+    assert summary.files_loaded == 1
+    assert query(settings.warehouse, "select count(*) from raw_police_uk.street") == [(0,)]
+    assert query(settings.warehouse, "select status, row_count, archive_release from raw_police_uk.published_files "
+                 "where force_slug = 'city-of-london' and dataset = 'street'") == [("loaded", 0, "2023-02")]
