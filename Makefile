@@ -31,7 +31,7 @@ export RUNTIME__DLTHUB_TELEMETRY := false
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup demo build extract transform quality test lint docs clean clean-all
+.PHONY: help setup demo build extract transform quality coverage test lint docs clean clean-all
 
 help: ## list the targets
 	@echo "Police performance warehouse: make <target> [SOURCE=live|sample|<mirror>] [WAREHOUSE=path]"
@@ -62,12 +62,15 @@ build: $(INSTALLED) ## the whole pipeline against the live public sources (quart
 extract: $(INSTALLED) ## load the sources into the warehouse's raw_* schemas (dlt)
 	@PPF_SOURCE=$(SOURCE) $(PY) -m extract run $(foreach a,$(ARCHIVE),--archive $(a))
 
-transform: $(INSTALLED) ## dbt build: seeds, models, dbt tests and unit tests
-	@$(DBT) build --quiet --fail-fast || { echo "transform: dbt build failed; see logs/dbt.log"; exit 1; }
+transform: $(INSTALLED) ## dbt build: seeds, models, dbt tests and unit tests (tables rebuilt whole)
+	@$(DBT) build --full-refresh --quiet --fail-fast || { echo "transform: dbt build failed; see logs/dbt.log"; exit 1; }
 	@$(PY) -m extract.summary --step transform
 
 quality: $(INSTALLED) ## Great Expectations suites over raw and measure tables; fails on any failed expectation
 	@$(PY) -m expectations.validate
+
+coverage: $(INSTALLED) ## the measure catalogue by topic and tier: which measures have tables and values
+	@$(PY) -m extract.coverage
 
 test: $(INSTALLED) lint ## lint, then the test suite (loaders, sample, dbt end to end, GX gate)
 	@$(PY) -m pytest

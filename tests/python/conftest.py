@@ -116,5 +116,5 @@ def run_dbt_build(warehouse: Path, tmp_path: Path) -> subprocess.CompletedProces
         "DBT_LOG_PATH": str(tmp_path / "dbt_logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    return subprocess.run([str(VENV_BIN / "dbt"), "build", "--quiet"], cwd=PROJECT_ROOT, env=env,
+    return subprocess.run([str(VENV_BIN / "dbt"), "build", "--full-refresh", "--quiet"], cwd=PROJECT_ROOT, env=env,
                           capture_output=True, text=True, timeout=900)
