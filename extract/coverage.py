@@ -42,7 +42,7 @@ def main() -> int:
         else:
             detail = f"{status}: {note or ''}".rstrip(": ")
             detail = detail if len(detail) <= NOTE_WIDTH else detail[: NOTE_WIDTH - 1] + "…"
-        print(f"  {measure_id:<47} {framework:<12} {table:<6} {detail}")
+        print(f"  {measure_id:<47} {framework:<13} {table:<6} {detail}")
     print(f"\ncoverage: {computed} of {len(rows)} catalogue measures computed; "
           f"{sum(1 for r in rows if r[4])} have a table")
     return 0
