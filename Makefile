@@ -77,7 +77,7 @@ test: $(INSTALLED) lint ## lint, then the test suite (loaders, sample, dbt end t
 
 lint: $(INSTALLED) ## sqlfluff (dbt templater, in-memory target) and ruff
 	@$(VENV)/bin/ruff check extract expectations tests
-	@$(VENV)/bin/sqlfluff lint models tests/dbt --disable-progress-bar --nocolor
+	@$(VENV)/bin/sqlfluff lint models tests/dbt --disable-progress-bar --nocolor --processes $(shell nproc)
 
 docs: $(INSTALLED) ## dbt docs as one static HTML file: target/static_index.html
 	@$(DBT) docs generate --static --quiet

@@ -36,15 +36,8 @@ renamed as (
         -- timestamps
         cast(date as timestamptz) as searched_at,
 
-        -- dates
-        cast(file_month || '-01' as date) as file_month,
-
-        -- provenance
-        source_file,
-        source_line,
-        file_sha256,
-        archive_release,
-        loaded_at
+        -- provenance: file_month, source_file, source_line, file_sha256, archive_release, loaded_at
+        {{ police_uk_provenance_columns() }}
 
     from source
 
