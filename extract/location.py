@@ -68,7 +68,7 @@ class SourceLocation:
     def exists(self, host: str, path: str, client: object | None = None) -> bool:
         if self.kind == "mirror_dir":
             return Path(self.url(host, path)).is_file()
-        response = _client(client).head(self.url(host, path), allow_redirects=True)
+        response = _request(_client(client).head, self.url(host, path), allow_redirects=True)
         if response.status_code == 404:
             return False
         if response.status_code >= 400:
@@ -94,10 +94,23 @@ def _client(client: object | None):
     return client
 
 
+def _request(method, url: str, **kwargs):
+    """One HTTP call (dlt's client retries 429, 5xx and dropped connections); a host that stays
+    unreachable becomes a SourceError naming it, instead of a traceback."""
+    import requests
+
+    try:
+        return method(url, **kwargs)
+    except (requests.ConnectionError, requests.Timeout) as exc:
+        raise SourceError(
+            f"cannot reach {url} ({type(exc).__name__}); check the network, or use SOURCE=sample or a mirror"
+        ) from exc
+
+
 def _download(url: str, target: Path, client) -> Path | None:
     """Stream `url` to `target`; reuse the cached copy when size and Last-Modified are unchanged."""
     meta_path = target.with_name(target.name + ".meta.json")
-    head = client.head(url, allow_redirects=True)
+    head = _request(client.head, url, allow_redirects=True)
     if head.status_code == 404:
         return None
     if head.status_code >= 400:
@@ -114,7 +127,7 @@ def _download(url: str, target: Path, client) -> Path | None:
             return target
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    with client.get(url, stream=True) as response:
+    with _request(client.get, url, stream=True) as response:
         if response.status_code == 404:
             return None
         if response.status_code >= 400:

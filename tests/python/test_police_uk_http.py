@@ -130,3 +130,13 @@ def test_an_archive_that_is_not_published_is_reported_not_loaded(
     assert "2031-01.zip: not published (yet)" in result.stderr
     assert "no archive found for 2031-01" in result.stderr
     assert not settings.warehouse.exists()
+
+
+def test_an_unreachable_host_is_one_clear_error(settings: Settings) -> None:
+    # nothing listens on port 9 of the loopback address: the connection is refused at once
+    env = {"PPF_WAREHOUSE": str(settings.warehouse), "PPF_SOURCE": "http://127.0.0.1:9",
+           "RUNTIME__REQUEST_MAX_ATTEMPTS": "2", "RUNTIME__REQUEST_BACKOFF_FACTOR": "0.01"}
+    result = run_cli(["-m", "extract", "run", "--archive", "2025-12"], env)
+    assert result.returncode == 1
+    assert "error: cannot reach http://127.0.0.1:9/data.police.uk/data/archive/2025-12.zip" in result.stderr
+    assert "Traceback" not in result.stderr
