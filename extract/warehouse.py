@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +14,28 @@ from extract.config import Settings
 
 
 def make_pipeline(settings: Settings, pipeline_name: str, dataset_name: str) -> dlt.Pipeline:
+    """The dlt pipeline of one source. A run stopped after extracting left a package behind: it is
+    loaded first, so the next plan starts from what the warehouse really holds."""
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    return dlt.pipeline(
+    pipeline = dlt.pipeline(
         pipeline_name=pipeline_name,
         destination=dlt.destinations.duckdb(str(settings.warehouse)),
         dataset_name=dataset_name,
         pipelines_dir=str(settings.pipelines_dir),
     )
+    if pipeline.has_pending_data:
+        print(f"[{pipeline_name}] finishing a load interrupted in an earlier run", file=sys.stderr)
+        pipeline.normalize()
+        pipeline.load()
+    return pipeline
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def query_if_exists(warehouse: Path, schema: str, table: str, sql: str) -> list[tuple[Any, ...]]:

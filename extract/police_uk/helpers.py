@@ -19,15 +19,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from extract.errors import MalformedFileError
 from extract.police_uk.settings import ARCHIVE_NAME_RE, DATASETS, FILE_NAME_RE, HEADERS, MONTH_RE
 
 DATASET_BY_FILE_SUFFIX = {suffix: dataset for dataset, suffix in DATASETS.items()}
 NUMERIC_COLUMNS = {"longitude", "latitude"}
 EMPTY_FILE_MARKER = "is_empty_file_marker"
-
-
-class MalformedFileError(ValueError):
-    """A published CSV that does not have the published layout. The message names the file and line."""
 
 
 def snake_case(header: str) -> str:
