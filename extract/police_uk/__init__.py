@@ -93,7 +93,7 @@ def police_uk_archive(
 
     def archive_files() -> Iterator[Any]:
         # Create every table even when this run has no rows for it, so downstream models always resolve.
-        for dataset in DATA_TABLES:
+        for dataset in (*DATA_TABLES, FILES_TABLE):
             yield dlt.mark.with_table_name(materialize_schema_item(), dataset)
         pending: dict[str, list[pa.Table]] = {dataset: [] for dataset in DATA_TABLES}
         pending_rows = dict.fromkeys(DATA_TABLES, 0)

@@ -34,6 +34,8 @@ from extract.warehouse import make_pipeline, query_if_exists
 PIPELINE_NAME = "police_uk_archive"
 DATASET_NAME = "raw_police_uk"
 FORCES_SEED = PROJECT_ROOT / "seeds" / "police_force_areas.csv"
+# Where a mirror directory keeps this publisher's files (extract.cli skips the source when it is absent).
+ENTRY_POINT = (HOST, ARCHIVE_PATH)
 # How far back to look for the newest archive over HTTP (one HEAD request a month; 404 = not yet published).
 LATEST_PROBE_MONTHS = 24
 
@@ -177,11 +179,6 @@ def load_paths(settings: Settings, inputs: Sequence[tuple[Path, str]]) -> LoadSu
     started = time.monotonic()
     summary = LoadSummary(archives=[str(p) for p, _ in inputs])
     pipeline = make_pipeline(settings, PIPELINE_NAME, DATASET_NAME)
-    if pipeline.has_pending_data:
-        # A previous run stopped after extracting: finish loading its package before planning this one.
-        print("[police_uk] finishing a load interrupted in an earlier run", file=sys.stderr)
-        pipeline.normalize()
-        pipeline.load()
     inventories = [inventory(path, source) for path, source in inputs]
     for inv in inventories:
         if inv.ignored:
@@ -207,6 +204,14 @@ def load_paths(settings: Settings, inputs: Sequence[tuple[Path, str]]) -> LoadSu
     info.raise_on_failed_jobs()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def ensure_tables(settings: Settings) -> None:
+    """Create the raw tables, empty, if they do not exist (a mirror without police.uk files)."""
+    if query_if_exists(settings.warehouse, DATASET_NAME, FILES_TABLE, "select 1"):
+        return
+    pipeline = make_pipeline(settings, PIPELINE_NAME, DATASET_NAME)
+    pipeline.run(police_uk_archive([], [], {}, datetime.now(UTC))).raise_on_failed_jobs()
 
 
 def run(settings: Settings, selection: Sequence[str] = ("latest",)) -> LoadSummary:

@@ -118,3 +118,78 @@ def run_dbt_build(warehouse: Path, tmp_path: Path) -> subprocess.CompletedProces
     }
     return subprocess.run([str(VENV_BIN / "dbt"), "build", "--full-refresh", "--quiet"], cwd=PROJECT_ROOT, env=env,
                           capture_output=True, text=True, timeout=900)
+
+
+def xlsx_rows(path: Path, sheet_name: str) -> list[list[object]]:
+    """The cells of one XLSX sheet read with the standard library only (zipfile + XML), independently
+    of python-calamine, which the loaders use. Numbers come back as float, text as str, blanks as None."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    with zipfile.ZipFile(path) as book:
+        workbook = ET.fromstring(book.read("xl/workbook.xml"))
+        rels = ET.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target") for r in rels}
+        sheet = next(s for s in workbook.iter(f"{main}sheet") if s.get("name") == sheet_name)
+        target = targets[sheet.get(f"{rel_ns}id")].lstrip("/")
+        member = target if target.startswith("xl/") else f"xl/{target}"
+        shared: list[str] = []
+        if "xl/sharedStrings.xml" in book.namelist():
+            for item in ET.fromstring(book.read("xl/sharedStrings.xml")).iter(f"{main}si"):
+                shared.append("".join(t.text or "" for t in item.iter(f"{main}t")))
+        rows: list[list[object]] = []
+        for row in ET.fromstring(book.read(member)).iter(f"{main}row"):
+            cells: list[object] = []
+            for cell in row.iter(f"{main}c"):
+                ref = cell.get("r")
+                if ref:
+                    letters = re.match(r"[A-Z]+", ref).group(0)
+                    index = 0
+                    for ch in letters:
+                        index = index * 26 + ord(ch) - 64
+                    cells.extend([None] * (index - 1 - len(cells)))
+                kind, value = cell.get("t"), cell.find(f"{main}v")
+                if kind == "inlineStr":
+                    cells.append("".join(t.text or "" for t in cell.iter(f"{main}t")))
+                elif value is None:
+                    cells.append(None)
+                elif kind == "s":
+                    cells.append(shared[int(value.text)])
+                elif kind in ("str", "e"):
+                    cells.append(value.text)
+                elif kind == "b":
+                    cells.append(value.text == "1")
+                else:
+                    cells.append(float(value.text))
+            rows.append(cells)
+        return rows
+
+
+def ods_rows(path: Path, sheet_name: str) -> list[list[object]]:
+    """The cells of one ODS sheet read with the standard library only (content.xml), independently of
+    python-calamine. Numbers come back as float, text as str, blanks as None."""
+    import xml.etree.ElementTree as ET
+
+    table_ns = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+    office_ns = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+    text_ns = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+    with zipfile.ZipFile(path) as book:
+        root = ET.fromstring(book.read("content.xml"))
+    table = next(t for t in root.iter(f"{table_ns}table") if t.get(f"{table_ns}name") == sheet_name)
+    rows: list[list[object]] = []
+    for row in table.iter(f"{table_ns}table-row"):
+        cells: list[object] = []
+        for cell in row.iter(f"{table_ns}table-cell"):
+            repeat = int(cell.get(f"{table_ns}number-columns-repeated", "1"))
+            kind = cell.get(f"{office_ns}value-type")
+            if kind in ("float", "percentage", "currency"):
+                value: object = float(cell.get(f"{office_ns}value"))
+            elif kind == "string":
+                value = "\n".join("".join(p.itertext()) for p in cell.iter(f"{text_ns}p"))
+            else:
+                value = None
+            cells.extend([value] * min(repeat, 1000))
+        rows.append(cells)
+    return rows
