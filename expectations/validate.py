@@ -34,15 +34,30 @@ def measures_query(con: duckdb.DuckDBPyConnection) -> str:
     return (QUERIES / "measures.sql").read_text().replace("{measure_tables}", union)
 
 
-def read_frames(warehouse: Path, suites: list[str]) -> dict[str, pd.DataFrame]:
+def read_frames(warehouse: Path, suites: list[str]) -> dict[str, pd.DataFrame | None]:
+    """Each suite's DataFrame; None for a suite whose source holds no rows (it is skipped, not failed)."""
+    from expectations.suites import REQUIRES
+
     if not warehouse.is_file():
         raise SystemExit(f"quality: no warehouse at {warehouse}; run `make extract transform` first")
-    frames = {}
+    frames: dict[str, pd.DataFrame | None] = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
         for name in suites:
+            required = REQUIRES.get(name)
+            if required and not _has_rows(con, required):
+                frames[name] = None
+                continue
             sql = measures_query(con) if name == "measures" else (QUERIES / f"{name}.sql").read_text()
-            frames[name] = con.sql(sql).df()
+            frame = con.sql(sql).df()
+            frames[name] = None if required and frame.empty else frame
     return frames
+
+
+def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = table.split(".")
+    exists = con.execute("select count(*) from information_schema.tables where table_schema = ? "
+                         "and table_name = ?", [schema, name]).fetchone()[0]
+    return bool(exists) and con.execute(f"select count(*) from {schema}.{name}").fetchone()[0] > 0
 
 
 def get_context():
@@ -129,6 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     context = get_context()
     summary: dict[str, dict] = {}
     failed_total = 0
+    skipped = [name for name in suites if frames[name] is None]
+    for name in skipped:
+        print(f"quality: {name}: skipped: its source holds no rows in this warehouse (or, for the "
+              "reconciliation, no period is covered by both sources)", file=sys.stderr)
+    suites = [name for name in suites if frames[name] is not None]
     for name in suites:
         checkpoint = ensure_checkpoint(context, name)
         result = checkpoint.run(batch_parameters={"dataframe": frames[name]})
@@ -144,11 +164,12 @@ def main(argv: list[str] | None = None) -> int:
     docs = HERE / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     out = settings.warehouse_dir / "quality" / "last_run.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"run_at": datetime.now(UTC).isoformat(), "suites": summary,
+    out.write_text(json.dumps({"run_at": datetime.now(UTC).isoformat(), "suites": summary, "skipped": skipped,
                                "success": failed_total == 0, "data_docs": str(docs)}, indent=2))
     checks = sum(s["expectations"] for s in summary.values())
     verdict = "passed" if failed_total == 0 else f"FAILED ({failed_total} failed)"
-    print(f"quality: {len(suites)} suites, {checks} expectations {verdict} in "
+    skipped_note = f" ({len(skipped)} skipped: {', '.join(skipped)})" if skipped else ""
+    print(f"quality: {len(suites)} suites{skipped_note}, {checks} expectations {verdict} in "
           f"{time.monotonic() - started:.1f}s; Data Docs: {docs}")
     return 0 if failed_total == 0 else 1
 

@@ -1,12 +1,13 @@
--- In every measure built from force counts, the England and Wales count equals the sum of the force
--- rows whose status is ok, period by period and breakdown by breakdown.
+-- In every measure published as a count, the England and Wales value equals the sum of the force rows
+-- whose value is usable (status ok, or break_in_series: a change affecting every force alike),
+-- period by period and breakdown by breakdown. Computed from fct_measure_values, independently of the
+-- macro that builds the national rows.
 with
 
 measure_rows as (
 
-    select * from {{ ref('police_recorded_asb_incidents') }}
-    union all
-    select * from {{ ref('town_centre_crime_police_uk') }}
+    select * from {{ ref('fct_measure_values') }}
+    where unit = 'count'
 
 ),
 
@@ -14,12 +15,14 @@ force_sums as (
 
     select
         measure_id,
+        period_type,
         period_start,
+        breakdown,
         breakdown_value,
-        sum(value) filter (where status = 'ok') as summed
+        sum(value) filter (where status in ('ok', 'break_in_series')) as summed
     from measure_rows
-    where unit = 'count' and force_id <> 'K04000001'
-    group by measure_id, period_start, breakdown_value
+    where force_id <> 'K04000001'
+    group by measure_id, period_type, period_start, breakdown, breakdown_value
 
 ),
 
@@ -27,11 +30,13 @@ national as (
 
     select
         measure_id,
+        period_type,
         period_start,
+        breakdown,
         breakdown_value,
         value
     from measure_rows
-    where unit = 'count' and force_id = 'K04000001'
+    where force_id = 'K04000001'
 
 ),
 
@@ -44,7 +49,9 @@ final as (
     inner join force_sums
         on
             national.measure_id = force_sums.measure_id
+            and national.period_type = force_sums.period_type
             and national.period_start = force_sums.period_start
+            and national.breakdown = force_sums.breakdown
             and national.breakdown_value = force_sums.breakdown_value
     where national.value is distinct from force_sums.summed
 

@@ -10,7 +10,16 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import COL_2023_01, crime_type_counts, query, run_cli, run_dbt_build, write_archive
+from conftest import (
+    COL_2023_01,
+    crime_type_counts,
+    ods_rows,
+    query,
+    run_cli,
+    run_dbt_build,
+    write_archive,
+    xlsx_rows,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -113,3 +122,117 @@ def test_sample_pipeline_gives_every_force_every_quarter_and_the_gate_catches_ba
     assert gate.returncode == 1
     assert "expect_column_values_to_be_null" in gate.stderr
     assert "expect_column_pair_values_to_be_equal" in gate.stderr
+
+
+HOME_OFFICE_MEASURES = (
+    "police_recorded_crime_rates", "homicides", "town_centre_crime", "knife_enabled_crime",
+    "crime_outcomes_by_offence_group", "crime_outcome_rates_by_offence_group", "vawg_charge_outcomes",
+    "vawg_charge_outcome_rate", "csae_charge_outcomes", "csae_charge_outcome_rate",
+    "vawg_victim_attrition_outcomes", "vawg_victim_attrition_outcome_rate", "csae_victim_attrition_outcomes",
+    "csae_victim_attrition_outcome_rate", "town_centre_crime_positive_outcomes",
+    "town_centre_crime_positive_outcome_rate",
+)
+
+
+def _sheet_as_csv(rows: list[list[object]], target: Path) -> Path:
+    """A sheet read by the stdlib reader, header row first, as CSV for DuckDB (blank lead rows dropped)."""
+    start = next(i for i, row in enumerate(rows) if row and row[0] == "Financial Year")
+    with open(target, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        for row in rows[start:]:
+            writer.writerow(["" if c is None else (int(c) if isinstance(c, float) and c.is_integer() else c)
+                             for c in row])
+    return target
+
+
+def test_home_office_and_ons_sample_measures_match_sql_over_the_published_files(tmp_path: Path) -> None:
+    from extract.home_office.sample import generate_home_office_mirror
+    from extract.ons.sample import find_prc_ods, generate_ons_pfa_mirror
+
+    mirror, warehouse = tmp_path / "mirror", tmp_path / "warehouse.duckdb"
+    generate_home_office_mirror(mirror)
+    generate_ons_pfa_mirror(mirror, prc_ods=find_prc_ods(mirror))
+    _extract(warehouse, mirror)  # no police.uk files in this mirror: that source is skipped, tables empty
+    _build(warehouse, tmp_path)
+
+    # every measure of these sources has all 43 forces and England and Wales
+    for measure in HOME_OFFICE_MEASURES:
+        assert query(warehouse, f"select count(distinct force_id) from measures.{measure}") == [(44,)], measure
+
+    # The independent computation: the year ending March 2025 outcomes sheet read with the standard
+    # library, then plain SQL. Charge rate = type 1 / every offence recorded in the year (type 0 included),
+    # 43 forces (not BTP), no fraud, no expired codes published as N/A.
+    book = next(mirror.rglob("prc-outcomes-open-data-mar2025-tables-*.xlsx"))
+    outcomes_csv = _sheet_as_csv(xlsx_rows(book, "Outcomes open data 2024_25"), tmp_path / "outcomes.csv")
+    independent = duckdb.sql(f"""
+        select
+            100.0 * sum(recorded) filter (where outcome = '1') / sum(recorded) as charge_rate,
+            100.0 * sum(recorded) filter (where outcome = '1' and is_vawg) / sum(recorded) filter (where is_vawg)
+                as vawg_charge_rate,
+            sum(recorded) filter (where outcome <> '0') as assigned_outcomes
+        from (
+            select
+                cast("Outcome Type" as varchar) as outcome,
+                try_cast("Outcomes for offences that were recorded in the quarter" as bigint) as recorded,
+                "Offence Group" = 'Sexual offences' or "Offence Subgroup" = 'Stalking and harassment' as is_vawg
+            from read_csv('{outcomes_csv}', all_varchar = true)
+            where "Force Name" <> 'British Transport Police' and lower("Offence Group") not like 'fraud%'
+        )
+    """).fetchone()
+    warehouse_rates = dict(query(warehouse, """
+        select breakdown_value, value from measures.crime_outcome_rates_by_offence_group
+        where force_id = 'K04000001' and period_label = 'Year ending Mar 2025' and status = 'ok'
+          and breakdown_value = 'total_recorded_crime | 1 Charged/Summonsed'
+        union all
+        select 'vawg', value from measures.vawg_charge_outcome_rate
+        where force_id = 'K04000001' and period_label = 'Year ending Mar 2025' and breakdown_value = 'vawg'
+    """))
+    assert warehouse_rates == {
+        "total_recorded_crime | 1 Charged/Summonsed": pytest.approx(independent[0], abs=1e-9),
+        "vawg": pytest.approx(independent[1], abs=1e-9),
+    }
+    # type 0 (not yet assigned) is never an outcome: the outcome-type rows sum to the assigned outcomes only
+    assert query(warehouse, """
+        select sum(value), count(*) filter (where breakdown_value like '% | 0 %')
+        from measures.crime_outcomes_by_offence_group
+        where force_id = 'K04000001' and period_label = 'Year ending Mar 2025'
+          and breakdown = 'crime_group_and_outcome_type' and breakdown_value like 'total_recorded_crime | %'
+    """) == [(independent[2], 0)]
+
+    # fraud is excluded from force totals: total recorded crime equals the PRC sheet without fraud rows
+    prc = next(mirror.rglob("prc-pfa-mar2013-onwards-tables-*.ods"))
+    prc_csv = tmp_path / "prc.csv"
+    with open(prc_csv, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        for row in ods_rows(prc, "2024_25"):
+            writer.writerow(["" if c is None else c for c in row])
+    totals = duckdb.sql(f"""
+        select
+            sum(cast("Number of Offences" as double)) filter (where "Offence Group" <> 'Fraud offences'
+                and "Force Name" not in ('British Transport Police', 'Action Fraud', 'CIFAS', 'UK Finance')),
+            sum(cast("Number of Offences" as double)) filter (where "Offence Group" = 'Fraud offences')
+        from read_csv('{prc_csv}', all_varchar = true)
+    """).fetchone()
+    assert totals[1] > 0  # the sheet does carry fraud, so leaving it out is a real exclusion
+    assert query(warehouse, """
+        select numerator from measures.police_recorded_crime_rates
+        where force_id = 'K04000001' and period_label = 'Year ending Mar 2025'
+          and breakdown_value = 'total_recorded_crime'
+    """) == [(totals[0],)]
+
+    # the known data break: Devon and Cornwall outcomes are excluded in 2022-23 and 2023-24, and England
+    # and Wales is the total of the other forces, named as such
+    breaks = query(warehouse, """
+        select force_id, period_label, status, value is null from measures.vawg_charge_outcomes
+        where breakdown_value = 'vawg' and period_label in ('Year ending Mar 2024', 'Year ending Mar 2025')
+          and force_id in ('E23000035', 'K04000001') order by all
+    """)
+    assert breaks == [
+        ("E23000035", "Year ending Mar 2024", "excluded", True),
+        ("E23000035", "Year ending Mar 2025", "ok", False),
+        ("K04000001", "Year ending Mar 2024", "incomplete", False),
+        ("K04000001", "Year ending Mar 2025", "ok", False),
+    ]
+
+    gate = run_cli(["-m", "expectations.validate"], {"PPF_WAREHOUSE": str(warehouse)})
+    assert gate.returncode == 0, gate.stdout + gate.stderr

@@ -86,6 +86,7 @@ assessed as (
         case
             when value is null then 'not assessed'
             when year_earlier_value is null then 'not assessed'
+            when status = 'break_in_series' then 'not assessed'
             when have_different_coverage then 'not assessed'
             when improvement_direction = 'none' then 'not assessed'
             when is_survey_estimate and (ci_lower is null or year_earlier_ci_lower is null) then 'not assessed'
@@ -98,6 +99,8 @@ assessed as (
         case
             when value is null then 'no value for this period (' || status || ')'
             when year_earlier_value is null then 'no value for the same period a year earlier'
+            when status = 'break_in_series'
+                then 'break in series: ' || coalesce(status_note, 'see seeds/data_breaks.csv')
             when have_different_coverage
                 then 'England and Wales partial totals leave out different forces in the two periods'
             when improvement_direction = 'none' then 'monitor only: the framework sets no desired direction'
@@ -172,7 +175,8 @@ msg_averages as (
     from similar_forces
     inner join measure_values
         on similar_forces.similar_force_id = measure_values.force_id
-    where measure_values.status = 'ok'
+    -- a break in series affects every force alike: such values still compare across forces
+    where measure_values.status in ('ok', 'break_in_series')
     group by
         measure_values.measure_id,
         similar_forces.force_id,
@@ -189,7 +193,7 @@ rankable as (
     select
         *,
         force_id <> 'K04000001' and force_id <> '{{ var("city_of_london_force_id") }}'
-        and status = 'ok' and unit <> 'count' as is_ranked
+        and status in ('ok', 'break_in_series') and unit <> 'count' as is_ranked
     from with_target
 
 ),
@@ -282,7 +286,7 @@ final as (
             when ranked.force_id = 'K04000001' then 'England and Wales is not ranked'
             when ranked.force_id = '{{ var("city_of_london_force_id") }}'
                 then 'City of London is not ranked: its resident population is too small for comparable rates'
-            when ranked.status <> 'ok' then 'not ranked: data ' || ranked.status
+            when ranked.status not in ('ok', 'break_in_series') then 'not ranked: data ' || ranked.status
             when ranked.unit = 'count' then 'counts are not ranked: forces differ in size'
         end as rank_note,
         ranked.source_release

@@ -1,1 +1,2 @@
-{{ measure_not_loaded() }}
+-- PPF Crime headline: homicides recorded by the police, by force and rolling year.
+{{ recorded_crime_measure('homicides', crime_groups=['homicide']) }}

@@ -74,24 +74,4 @@ force_rows as (
 
 ),
 
-england_and_wales as (
-
-    {{ england_and_wales_total('force_rows') }}
-
-),
-
-measure_values as (
-
-    select * from force_rows
-    union all
-    select * from england_and_wales
-
-),
-
-final as (
-
-    {{ measure_contract('town_centre_crime_police_uk', 'measure_values') }}
-
-)
-
-select * from final
+{{ measure_with_england_and_wales('town_centre_crime_police_uk') }}

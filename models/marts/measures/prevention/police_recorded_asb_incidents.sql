@@ -9,12 +9,6 @@ monthly_asb as (
 
 ),
 
-population as (
-
-    select * from {{ ref('force_population') }}
-
-),
-
 quarterly as (
 
     select
@@ -64,42 +58,49 @@ force_counts as (
 
 ),
 
+with_population as (
+
+    -- the population ONS used for the same period, else the latest mid-year estimate before it
+    {{ population_for_periods('force_counts') }}
+
+),
+
 force_rates as (
 
     select
-        force_counts.force_id,
-        force_counts.period_start,
-        force_counts.period_end,
-        force_counts.period_type,
-        force_counts.period_label,
-        force_counts.breakdown,
-        force_counts.breakdown_value,
+        with_population.force_id,
+        with_population.period_start,
+        with_population.period_end,
+        with_population.period_type,
+        with_population.period_label,
+        with_population.breakdown,
+        with_population.breakdown_value,
         case
-            when force_counts.status = 'ok' and population.population > 0
-                then 1000.0 * force_counts.value / population.population
+            when with_population.status = 'ok' and with_population.population > 0
+                then 1000.0 * with_population.value / with_population.population
         end as value,
         'rate_per_1000' as unit,
         case
-            when force_counts.status = 'ok' and population.population > 0 then force_counts.value
+            when with_population.status = 'ok' and with_population.population > 0 then with_population.value
         end as numerator,
         case
-            when force_counts.status = 'ok' and population.population > 0 then population.population
+            when with_population.status = 'ok' and with_population.population > 0 then with_population.population
         end as denominator,
         case
-            when force_counts.status <> 'ok' then force_counts.status
-            when population.population is null then 'not_available'
+            when with_population.status <> 'ok' then with_population.status
+            when with_population.population is null then 'not_available'
             else 'ok'
         end as status,
         case
-            when force_counts.status <> 'ok' then force_counts.status_note
-            when population.population is null
-                then 'no population for this force: ' || coalesce(population.status_note, 'not in the population seed')
-            else 'per 1,000 residents, ' || population.population_vintage
+            when with_population.status <> 'ok' then with_population.status_note
+            when with_population.population is null
+                then
+                    'no population for this force and period: '
+                    || coalesce(with_population.population_note, 'not published')
         end as status_note,
-        force_counts.source_release || '; population: ' || coalesce(population.source_release, 'none') as source_release
-    from force_counts
-    left join population
-        on force_counts.force_id = population.force_id
+        with_population.source_release || '; population ' || coalesce(with_population.population_vintage, 'none')
+            as source_release
+    from with_population
 
 ),
 
