@@ -115,7 +115,12 @@ def _with_provenance(sheet: ParsedSheet, book: WorkbookToLoad, loaded_at: dateti
     }
     for name, column in extra.items():
         table = table.append_column(name, column)
-    return table
+    # carry the declared NOT NULLs in the Arrow schema, so dlt has no hints to reconcile (and no warning)
+    declared = TABLE_COLUMNS[book.dataset]
+    schema = pa.schema([
+        field.with_nullable(declared.get(field.name, {}).get("nullable", True)) for field in table.schema
+    ])
+    return table.cast(schema)
 
 
 @dlt.source(name="home_office", max_table_nesting=0)

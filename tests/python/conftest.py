@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -106,7 +108,8 @@ def run_cli(args: list[str], env: dict[str, str], timeout: int = 600) -> subproc
                           text=True, timeout=timeout)
 
 
-def run_dbt_build(warehouse: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def run_dbt_build(warehouse: Path, tmp_path: Path, select: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`dbt build --full-refresh` of the whole project, or of `select` (a dbt selector) only."""
     env = {
         **os.environ,
         "PPF_WAREHOUSE": str(warehouse),
@@ -116,8 +119,58 @@ def run_dbt_build(warehouse: Path, tmp_path: Path) -> subprocess.CompletedProces
         "DBT_LOG_PATH": str(tmp_path / "dbt_logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    return subprocess.run([str(VENV_BIN / "dbt"), "build", "--full-refresh", "--quiet"], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=900)
+    # cautious: a test is built only when every model it reads is selected (not the tests of dim_force's users)
+    selection = ["--select", select, "--indirect-selection", "cautious"] if select else []
+    return subprocess.run([str(VENV_BIN / "dbt"), "build", "--full-refresh", "--quiet", *selection], cwd=PROJECT_ROOT,
+                          env=env, capture_output=True, text=True, timeout=900)
+
+
+# --- shared sample data: generated, extracted and built once per test session ---------------------------
+# The samples are large (the Home Office outcomes sheets alone hold ~940,000 rows) and `dbt build` of
+# the whole project takes over a minute, so the tests that only read them share one copy. A test that
+# changes a warehouse works on its own copy (`copy_warehouse`).
+
+
+@pytest.fixture(scope="session")
+def home_office_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The Home Office sample mirror (root, manifest). Read-only: copy it before changing anything."""
+    from extract.home_office.sample import generate_home_office_mirror
+
+    root = tmp_path_factory.mktemp("home_office_mirror")
+    return root, generate_home_office_mirror(root)
+
+
+@dataclass(frozen=True)
+class SamplePipeline:
+    mirror: Path  # every publisher's sample: police.uk (6 months to 2025-12), Home Office, ONS
+    police_uk_archive: Path
+    warehouse: Path  # after `extract run` and `dbt build`; read-only for tests
+    extract_output: str  # what `extract run` printed (stdout, then stderr)
+
+
+@pytest.fixture(scope="session")
+def sample_pipeline(tmp_path_factory: pytest.TempPathFactory,
+                    home_office_sample: tuple[Path, dict]) -> SamplePipeline:
+    """Every sample source through `python -m extract run` and `dbt build`, once for the session."""
+    from extract.ons.sample import find_prc_ods, generate_ons_pfa_mirror
+    from extract.police_uk.sample import generate_archive_mirror
+
+    base = tmp_path_factory.mktemp("sample_pipeline")
+    mirror, warehouse = base / "mirror", base / "warehouse" / "ppf.duckdb"
+    shutil.copytree(home_office_sample[0], mirror, copy_function=os.link)  # hard links: no 100 MB copy
+    generate_ons_pfa_mirror(mirror, prc_ods=find_prc_ods(mirror))
+    archive = generate_archive_mirror(mirror, release="2025-12", n_months=6, scale=0.005)
+    extracted = run_cli(["-m", "extract", "run"], {"PPF_WAREHOUSE": str(warehouse), "PPF_SOURCE": str(mirror)})
+    assert extracted.returncode == 0, extracted.stderr
+    built = run_dbt_build(warehouse, base)
+    assert built.returncode == 0, built.stdout + built.stderr
+    return SamplePipeline(mirror, archive, warehouse, extracted.stdout + extracted.stderr)
+
+
+def copy_warehouse(warehouse: Path, target_dir: Path) -> Path:
+    """A writable copy of a shared warehouse file."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy2(warehouse, target_dir / warehouse.name))
 
 
 def xlsx_rows(path: Path, sheet_name: str) -> list[list[object]]:

@@ -64,9 +64,8 @@ def _same_force(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def mirror(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    root = tmp_path_factory.mktemp("home_office_mirror")
-    return root, generate_home_office_mirror(root)
+def mirror(home_office_sample: tuple[Path, dict]) -> tuple[Path, dict]:
+    return home_office_sample
 
 
 @pytest.fixture(scope="module")

@@ -371,19 +371,15 @@ def _prc_totals(prc_ods: Path, sheet: str) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def prc_ods(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
-    """The Home Office PRC sample ODS, when its generator is available."""
-    try:
-        from extract.home_office.sample import generate_home_office_mirror
-    except ImportError:
-        return None
-    root = tmp_path_factory.mktemp("home_office_mirror")
-    generate_home_office_mirror(root)
-    return find_prc_ods(root)
+def prc_ods(home_office_sample: tuple[Path, dict]) -> Path:
+    """The Home Office PRC sample ODS."""
+    found = find_prc_ods(home_office_sample[0])
+    assert found is not None
+    return found
 
 
 @pytest.mark.slow
-def test_sample_mirror_loads_through_run_and_reconciles(settings: Settings, prc_ods: Path | None) -> None:
+def test_sample_mirror_loads_through_run_and_reconciles(settings: Settings, prc_ods: Path) -> None:
     mirror = Path(settings.source)
     generate_ons_pfa_mirror(mirror, prc_ods=prc_ods)
     summary = ons.run(settings)
@@ -416,18 +412,17 @@ def test_sample_mirror_loads_through_run_and_reconciles(settings: Settings, prc_
     knife_x = query(settings.warehouse, "select area_code, measure, marker from raw_ons.pfa_table_values "
                     "where table_id = 'P4' and value is null")
     assert sorted(set(knife_x)) == [("E23000035", "Threats to kill", "not_available")]
-    if prc_ods is not None:
-        # P1 counts are the Home Office PRC sample, aggregated: the two sources reconcile force by force.
-        totals = _prc_totals(prc_ods, "2023_24")
-        names = dict(query(settings.warehouse, "select area_code, area_name from raw_ons.pfa_table_values "
-                           "where area_type = 'police_force_area'"))
-        p1 = dict(query(settings.warehouse, "select area_code, value from raw_ons.pfa_table_values where "
-                        "table_id = 'P1' and edition_label = 'year ending March 2024' and source_column = 'C' "
-                        "and area_type = 'police_force_area'"))
-        spelled = {"City of London": "London, City of"}
-        for code, value in p1.items():
-            name = spelled.get(names[code], names[code])
-            assert value == totals.get(name, totals.get(f"{name} and Isle of Wight")), (code, name)
+    # P1 counts are the Home Office PRC sample, aggregated: the two sources reconcile force by force.
+    totals = _prc_totals(prc_ods, "2023_24")
+    names = dict(query(settings.warehouse, "select area_code, area_name from raw_ons.pfa_table_values "
+                       "where area_type = 'police_force_area'"))
+    p1 = dict(query(settings.warehouse, "select area_code, value from raw_ons.pfa_table_values where "
+                    "table_id = 'P1' and edition_label = 'year ending March 2024' and source_column = 'C' "
+                    "and area_type = 'police_force_area'"))
+    spelled = {"City of London": "London, City of"}
+    for code, value in p1.items():
+        name = spelled.get(names[code], names[code])
+        assert value == totals.get(name, totals.get(f"{name} and Isle of Wight")), (code, name)
     before = warehouse_state(settings.warehouse)
     again = ons.run(settings)
     assert (again.files_loaded, again.files_unchanged) == (0, 3)

@@ -12,6 +12,8 @@ import duckdb
 import pytest
 from conftest import (
     COL_2023_01,
+    SamplePipeline,
+    copy_warehouse,
     crime_type_counts,
     ods_rows,
     query,
@@ -26,22 +28,14 @@ pytestmark = pytest.mark.slow
 TOWN_CENTRE = ("Shoplifting", "Theft from the person", "Robbery")
 
 
-def _extract(warehouse: Path, source: Path, *archive: str) -> None:
-    args = ["-m", "extract", "run"] + [a for month in archive for a in ("--archive", month)]
-    result = run_cli(args, {"PPF_WAREHOUSE": str(warehouse), "PPF_SOURCE": str(source)})
-    assert result.returncode == 0, result.stderr
-
-
-def _build(warehouse: Path, tmp_path: Path) -> None:
-    result = run_dbt_build(warehouse, tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 def test_real_city_of_london_january_2023_reaches_the_town_centre_measure_unchanged(tmp_path: Path) -> None:
     mirror, warehouse = tmp_path / "mirror", tmp_path / "warehouse.duckdb"
     write_archive(mirror, "2023-01", {"2023-01/2023-01-city-of-london-street.csv": COL_2023_01.read_bytes()})
-    _extract(warehouse, mirror)
-    _build(warehouse, tmp_path)
+    # a mirror of police.uk only: the other publishers are skipped and their tables left empty
+    extracted = run_cli(["-m", "extract", "run"], {"PPF_WAREHOUSE": str(warehouse), "PPF_SOURCE": str(mirror)})
+    assert extracted.returncode == 0, extracted.stderr
+    built = run_dbt_build(warehouse, tmp_path, select="+town_centre_crime_police_uk")
+    assert built.returncode == 0, built.stdout + built.stderr
     direct = crime_type_counts(COL_2023_01.read_bytes())
     rows = dict(query(warehouse, """
         select breakdown_value, value from measures.town_centre_crime_police_uk
@@ -70,29 +64,30 @@ def _zip_counts(archive: Path, slug: str) -> Counter[tuple[str, str]]:
     return counts
 
 
-def test_sample_pipeline_gives_every_force_every_quarter_and_the_gate_catches_bad_data(tmp_path: Path) -> None:
-    from extract.police_uk.sample import generate_archive_mirror
-
-    mirror, warehouse = tmp_path / "mirror", tmp_path / "warehouse.duckdb"
-    archive = generate_archive_mirror(mirror, release="2025-12", n_months=6, scale=0.005)
-    _extract(warehouse, mirror)
-    _build(warehouse, tmp_path)
-
+def test_sample_pipeline_gives_every_force_every_quarter(sample_pipeline: SamplePipeline) -> None:
+    warehouse = sample_pipeline.warehouse
     grid = query(warehouse, """
         select period_label, unit, count(distinct force_id) from measures.police_recorded_asb_incidents
         group by all order by all
     """)
     assert grid == [(q, u, 44) for q in ("2025-26 Q2", "2025-26 Q3") for u in ("count", "rate_per_1000")]
 
-    # a force's quarterly ASB count and rate equal the ZIP's rows over the population seed
-    kent = _zip_counts(archive, "kent")
+    # a force's quarterly ASB count equals the ZIP's rows; its rate uses the latest ONS mid-year estimate
+    # before the quarter (no ONS edition covers July-September 2025): mid-2024, from the YE March 2025 tables
+    kent = _zip_counts(sample_pipeline.police_uk_archive, "kent")
     expected = sum(n for (month, crime), n in kent.items()
                    if crime == "Anti-social behaviour" and month in ("2025-07", "2025-08", "2025-09"))
-    rows = dict(query(warehouse, """
-        select unit, value from measures.police_recorded_asb_incidents
+    [(population,)] = query(warehouse, """
+        select value from raw_ons.pfa_table_values where table_id = 'P3' and unit = 'population'
+          and area_code = 'E23000032' and population_vintage = 'mid-2024'""")
+    rows = {unit: (value, release) for unit, value, release in query(warehouse, """
+        select unit, value, source_release from measures.police_recorded_asb_incidents
         where force_id = 'E23000032' and period_label = '2025-26 Q2'
-    """))
-    assert rows == {"count": expected, "rate_per_1000": pytest.approx(1000 * expected / 1846500)}
+    """)}
+    assert rows == {"count": (expected, "data.police.uk archive 2025-12"),
+                    "rate_per_1000": (pytest.approx(1000 * expected / population),
+                                      "data.police.uk archive 2025-12; population mid-2024 (ONS police force "
+                                      "area data tables, year ending March 2025)")}
 
     # the real gaps: Greater Manchester has no files; Gwent none from September 2025
     gaps = dict(query(warehouse, """
@@ -107,18 +102,24 @@ def test_sample_pipeline_gives_every_force_every_quarter_and_the_gate_catches_ba
     assert query(warehouse, "select count(*) from measures.police_recorded_asb_incidents "
                             "where status <> 'ok' and force_id <> 'K04000001' and value is not null") == [(0,)]
 
-    env = {"PPF_WAREHOUSE": str(warehouse)}
-    gate = run_cli(["-m", "expectations.validate"], env)
+
+def test_the_quality_gate_passes_the_sample_and_catches_bad_data(sample_pipeline: SamplePipeline,
+                                                                  tmp_path: Path) -> None:
+    from expectations.suites import SUITES
+
+    gate = run_cli(["-m", "expectations.validate"], {"PPF_WAREHOUSE": str(sample_pipeline.warehouse)})
     assert gate.returncode == 0, gate.stdout + gate.stderr
-    assert "2 suites" in gate.stdout and "passed" in gate.stdout
+    # every suite ran: the sample feeds every source the gate checks
+    assert f"quality: {len(SUITES)} suites," in gate.stdout and "passed" in gate.stdout
 
     # a gap turned into a zero, and a raw row count that no longer matches its file, must both fail
+    warehouse = copy_warehouse(sample_pipeline.warehouse, tmp_path / "changed")
     with duckdb.connect(str(warehouse)) as con:
         con.execute("update measures.town_centre_crime_police_uk set value = 0 "
                     "where force_id = 'E23000005' and breakdown_value = 'Robbery'")
         con.execute("delete from raw_police_uk.street where force_slug = 'kent' and file_month = '2025-08' "
                     "and crime_type = 'Anti-social behaviour'")
-    gate = run_cli(["-m", "expectations.validate"], env)
+    gate = run_cli(["-m", "expectations.validate"], {"PPF_WAREHOUSE": str(warehouse)})
     assert gate.returncode == 1
     assert "expect_column_values_to_be_null" in gate.stderr
     assert "expect_column_pair_values_to_be_equal" in gate.stderr
@@ -145,15 +146,10 @@ def _sheet_as_csv(rows: list[list[object]], target: Path) -> Path:
     return target
 
 
-def test_home_office_and_ons_sample_measures_match_sql_over_the_published_files(tmp_path: Path) -> None:
-    from extract.home_office.sample import generate_home_office_mirror
-    from extract.ons.sample import find_prc_ods, generate_ons_pfa_mirror
-
-    mirror, warehouse = tmp_path / "mirror", tmp_path / "warehouse.duckdb"
-    generate_home_office_mirror(mirror)
-    generate_ons_pfa_mirror(mirror, prc_ods=find_prc_ods(mirror))
-    _extract(warehouse, mirror)  # no police.uk files in this mirror: that source is skipped, tables empty
-    _build(warehouse, tmp_path)
+def test_home_office_and_ons_sample_measures_match_sql_over_the_published_files(
+    sample_pipeline: SamplePipeline, tmp_path: Path
+) -> None:
+    mirror, warehouse = sample_pipeline.mirror, sample_pipeline.warehouse
 
     # every measure of these sources has all 43 forces and England and Wales
     for measure in HOME_OFFICE_MEASURES:
@@ -233,6 +229,3 @@ def test_home_office_and_ons_sample_measures_match_sql_over_the_published_files(
         ("K04000001", "Year ending Mar 2024", "incomplete", False),
         ("K04000001", "Year ending Mar 2025", "ok", False),
     ]
-
-    gate = run_cli(["-m", "expectations.validate"], {"PPF_WAREHOUSE": str(warehouse)})
-    assert gate.returncode == 0, gate.stdout + gate.stderr

@@ -104,7 +104,7 @@ def test_transient_503_and_429_are_retried_and_the_load_completes(
     MirrorHandler.failures = {path: [503, 429, 503]}
     env = {"PPF_WAREHOUSE": str(settings.warehouse), "PPF_SOURCE": url,
            "RUNTIME__REQUEST_BACKOFF_FACTOR": "0.01"}
-    result = run_cli(["-m", "extract", "run", "--archive", "2023-01"], env)
+    result = run_cli(["-m", "extract", "run", "--only", "police_uk_archive", "--archive", "2023-01"], env)
     assert result.returncode == 0, result.stderr
     assert MirrorHandler.failures[path] == []  # all three failures were answered, and retried past
     assert sum(n for (_, p), n in MirrorHandler.requests.items() if p == path) >= 5
@@ -114,7 +114,7 @@ def test_transient_503_and_429_are_retried_and_the_load_completes(
                  "where status = 'loaded'") == [(f"{url}{path}",)]
     # a second run re-uses the cached download: HEAD only, no second GET
     gets_before = MirrorHandler.requests[("GET", path)]
-    again = run_cli(["-m", "extract", "run", "--archive", "2023-01"], env)
+    again = run_cli(["-m", "extract", "run", "--only", "police_uk_archive", "--archive", "2023-01"], env)
     assert again.returncode == 0, again.stderr
     assert "cached copy is current" in again.stderr
     assert MirrorHandler.requests[("GET", path)] == gets_before
@@ -125,7 +125,7 @@ def test_an_archive_that_is_not_published_is_reported_not_loaded(
 ) -> None:
     url, _ = http_mirror
     env = {"PPF_WAREHOUSE": str(settings.warehouse), "PPF_SOURCE": url}
-    result = run_cli(["-m", "extract", "run", "--archive", "2031-01"], env)
+    result = run_cli(["-m", "extract", "run", "--only", "police_uk_archive", "--archive", "2031-01"], env)
     assert result.returncode == 1
     assert "2031-01.zip: not published (yet)" in result.stderr
     assert "no archive found for 2031-01" in result.stderr
@@ -136,7 +136,7 @@ def test_an_unreachable_host_is_one_clear_error(settings: Settings) -> None:
     # nothing listens on port 9 of the loopback address: the connection is refused at once
     env = {"PPF_WAREHOUSE": str(settings.warehouse), "PPF_SOURCE": "http://127.0.0.1:9",
            "RUNTIME__REQUEST_MAX_ATTEMPTS": "2", "RUNTIME__REQUEST_BACKOFF_FACTOR": "0.01"}
-    result = run_cli(["-m", "extract", "run", "--archive", "2025-12"], env)
+    result = run_cli(["-m", "extract", "run", "--only", "police_uk_archive", "--archive", "2025-12"], env)
     assert result.returncode == 1
     assert "error: cannot reach http://127.0.0.1:9/data.police.uk/data/archive/2025-12.zip" in result.stderr
     assert "Traceback" not in result.stderr
