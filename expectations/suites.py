@@ -3,6 +3,7 @@
 Each suite validates one DataFrame built by a query in expectations/queries/:
 - raw_police_uk: one row per police.uk dataset x force x month (files and the rows loaded from them);
 - raw_home_office: one row per Home Office dataset x financial year x quarter;
+- raw_home_office_workforce: one row per workforce dataset x release x snapshot date (or year ending);
 - pfa_reconciliation: one row per ONS PFA tables edition x force, ONS's total recorded crime against
   the warehouse's own total from the Home Office tables for the same 12 months;
 - measures: every row of every measure table (the measure contract's columns).
@@ -100,12 +101,37 @@ def measures_suite() -> gx.ExpectationSuite:
                 column="value", **_when('status!="ok" and status!="break_in_series" and force_id!="K04000001"')
             ),
             gxe.ExpectColumnValuesToNotBeNull(column="status_note", **_when('status!="ok"')),
-            gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0),
+            # counts, rates and shares are never negative; a change (and progress made of one) can be
+            gxe.ExpectColumnValuesToBeBetween(
+                column="value", min_value=0,
+                **_when('breakdown!="change_from_baseline" and breakdown!="progress_to_target"'),
+            ),
             gxe.ExpectColumnValuesToBeBetween(column="rate_error", min_value=0, max_value=1e-9),
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="period_end", column_B="period_start",
                                                         or_equal=True),
             gxe.ExpectColumnValuesToNotBeNull(column="source"),
             gxe.ExpectColumnValuesToNotBeNull(column="source_release"),
+        ],
+    )
+
+
+def raw_home_office_workforce_suite() -> gx.ExpectationSuite:
+    zero = {"min_value": 0, "max_value": 0}
+    return gx.ExpectationSuite(
+        name="raw_home_office_workforce",
+        expectations=[
+            gxe.ExpectTableRowCountToBeBetween(min_value=1),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["dataset", "release_date", "period_date"]),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="dataset", value_set=["workforce", "functions", "absence", "limited_duties", "joiners_leavers"]
+            ),
+            # every force area at every snapshot date of every release (a force that did not provide a
+            # figure is present with a marker, not absent)
+            gxe.ExpectColumnValuesToBeBetween(column="forces_present", min_value=43, max_value=43),
+            gxe.ExpectColumnValuesToBeBetween(column="rows_with_unknown_force", **zero),
+            gxe.ExpectColumnValuesToBeBetween(column="negative_fte_rows", **zero),
+            gxe.ExpectColumnValuesToBeBetween(column="headcount_below_fte_rows", **zero),
+            gxe.ExpectColumnValuesToBeBetween(column="fte_without_value_or_marker", **zero),
         ],
     )
 
@@ -151,6 +177,7 @@ def pfa_reconciliation_suite() -> gx.ExpectationSuite:
 SUITES = {
     "raw_police_uk": raw_police_uk_suite,
     "raw_home_office": raw_home_office_suite,
+    "raw_home_office_workforce": raw_home_office_workforce_suite,
     "pfa_reconciliation": pfa_reconciliation_suite,
     "measures": measures_suite,
 }
@@ -158,6 +185,7 @@ SUITES = {
 REQUIRES = {
     "raw_police_uk": "raw_police_uk.published_files",
     "raw_home_office": "raw_home_office.published_files",
+    "raw_home_office_workforce": "raw_home_office_workforce.published_files",
     # needs both an ONS edition and Home Office recorded crime covering the same 12 months
     "pfa_reconciliation": "raw_ons.published_files",
 }

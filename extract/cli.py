@@ -5,10 +5,13 @@
   python -m extract load police_uk_archive FILE...  police.uk archive ZIPs or force-month CSVs downloaded by hand
   python -m extract load home_office FILE...        Home Office PRC force-area / outcomes workbooks
   python -m extract load ons_pfa_tables FILE...     ONS police force area tables (workbooks or CSV exports)
+  python -m extract load home_office_workforce FILE...
+                                                   Home Office police workforce open data tables (ODS/XLSX/CSV)
   python -m extract sample --out DIR [--scale X]    write the whole sample mirror (all three publishers)
 
 Sources, in the order `run` loads them: police_uk_archive (data.police.uk), home_office (gov.uk),
-ons_pfa_tables (ons.gov.uk). In a mirror directory that holds no files of a publisher, that source is
+ons_pfa_tables (ons.gov.uk), home_office_workforce (gov.uk; the newest PPF_WORKFORCE_RELEASES releases,
+default 2). In a mirror directory that holds no files of a publisher, that source is
 skipped with a message and its tables are created empty, so the models still build.
 """
 
@@ -43,11 +46,18 @@ def _load_ons_pfa_tables(settings: Settings, files: list[Path]) -> Any:
     return ons.load_paths(settings, [(f.resolve(), str(f.resolve())) for f in files])
 
 
+def _load_home_office_workforce(settings: Settings, files: list[Path]) -> Any:
+    from extract.home_office import workforce_pipeline
+
+    return workforce_pipeline.load_paths(settings, [(f.resolve(), str(f.resolve())) for f in files])
+
+
 # `load` resource name -> loader of hand-downloaded files (each returns a summary with .line(warehouse)).
 RESOURCES: dict[str, Callable[[Settings, list[Path]], Any]] = {
     "police_uk_archive": _load_police_uk_archive,
     "home_office": _load_home_office,
     "ons_pfa_tables": _load_ons_pfa_tables,
+    "home_office_workforce": _load_home_office_workforce,
 }
 SOURCES = tuple(RESOURCES)
 
@@ -57,6 +67,8 @@ def _pipeline_module(name: str) -> Any:
         from extract.police_uk import pipeline
     elif name == "home_office":
         from extract.home_office import pipeline
+    elif name == "home_office_workforce":
+        from extract.home_office import workforce_pipeline as pipeline
     else:
         from extract.ons import pipeline
     return pipeline
@@ -93,13 +105,15 @@ def _sample(argv: list[str]) -> int:
     parser.add_argument("--scale", type=float, default=0.02, help="police.uk volumes as a fraction of real ones")
     args = parser.parse_args(argv)
     from extract.home_office.sample import generate_home_office_mirror
+    from extract.home_office.workforce_sample import generate_workforce_mirror
     from extract.ons.sample import find_prc_ods, generate_ons_pfa_mirror
     from extract.police_uk.sample import generate_archive_mirror
 
     generate_archive_mirror(args.out, scale=args.scale)
     generate_home_office_mirror(args.out)
     generate_ons_pfa_mirror(args.out, prc_ods=find_prc_ods(args.out))
-    print(f"sample: police.uk archive, Home Office and ONS files written to {args.out}")
+    generate_workforce_mirror(args.out)
+    print(f"sample: police.uk archive, Home Office (crime, outcomes, workforce) and ONS files written to {args.out}")
     return 0
 
 

@@ -9,8 +9,32 @@ from typing import Any
 
 import dlt
 import duckdb
+import pyarrow as pa
 
 from extract.config import Settings
+
+_ARROW_TYPES = {
+    "text": pa.string(), "bigint": pa.int64(), "double": pa.float64(), "bool": pa.bool_(), "date": pa.date32(),
+    "timestamp": pa.timestamp("us", tz="UTC"),
+}
+
+
+def arrow_schema(columns: dict[str, dict[str, Any]]) -> pa.Schema:
+    """The Arrow schema of a table's declared dlt columns, NOT NULLs included (hard-delete markers left out)."""
+    return pa.schema([
+        pa.field(name, _ARROW_TYPES[column["data_type"]], nullable=column.get("nullable", True))
+        for name, column in columns.items()
+        if not column.get("hard_delete")
+    ])
+
+
+def empty_table(columns: dict[str, dict[str, Any]]) -> pa.Table:
+    """A table with no rows, to create a raw table before anything is loaded into it.
+
+    Not dlt's materialize_schema_item(): that goes through the JSON normaliser, which adds NOT NULL
+    _dlt_load_id/_dlt_id columns that later Arrow loads do not fill, so the first real load would fail.
+    """
+    return arrow_schema(columns).empty_table()
 
 
 def make_pipeline(settings: Settings, pipeline_name: str, dataset_name: str) -> dlt.Pipeline:

@@ -29,3 +29,12 @@
         {{ relation }}.source_location,
         {{ relation }}.loaded_at
 {%- endmacro %}
+
+{#- Every published spelling of a force area's name, lower-cased and trimmed, with its ONS code (join key name_key). -#}
+{% macro force_name_keys() -%}
+    select
+        lower(trim(name_variant)) as name_key,
+        force_id
+    from {{ ref('force_name_variants') }}
+    where force_id <> 'K04000001'
+{%- endmacro %}

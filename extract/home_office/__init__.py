@@ -27,6 +27,7 @@ from dlt.extract.resource import DltResource
 
 from extract.home_office.parse import ParsedSheet
 from extract.home_office.settings import OUTCOMES, PRC
+from extract.warehouse import empty_table
 
 FILES_TABLE = "published_files"
 DATA_TABLES = (PRC, OUTCOMES)
@@ -117,10 +118,9 @@ def _with_provenance(sheet: ParsedSheet, book: WorkbookToLoad, loaded_at: dateti
         table = table.append_column(name, column)
     # carry the declared NOT NULLs in the Arrow schema, so dlt has no hints to reconcile (and no warning)
     declared = TABLE_COLUMNS[book.dataset]
-    schema = pa.schema([
+    return table.cast(pa.schema([
         field.with_nullable(declared.get(field.name, {}).get("nullable", True)) for field in table.schema
-    ])
-    return table.cast(schema)
+    ]))
 
 
 @dlt.source(name="home_office", max_table_nesting=0)
@@ -130,7 +130,7 @@ def home_office(workbooks: Sequence[WorkbookToLoad], loaded_at: datetime) -> Dlt
     def tables() -> Iterator[Any]:
         # Create every table even when this run has no rows for it, so downstream models always resolve.
         for dataset in DATA_TABLES:
-            yield dlt.mark.with_table_name(materialize_schema_item(), dataset)
+            yield dlt.mark.with_table_name(empty_table(TABLE_COLUMNS[dataset]), dataset)
         yield dlt.mark.with_table_name(materialize_schema_item(), FILES_TABLE)
         for book in workbooks:
             for sheet in book.sheets:

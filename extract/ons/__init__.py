@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 from dlt.extract import materialize_schema_item
 
 from extract.ons.pfa_tables import SCHEMA
+from extract.warehouse import empty_table
 
 VALUES_TABLE = "pfa_table_values"
 FILES_TABLE = "published_files"
@@ -123,7 +124,7 @@ def ons_pfa_tables(files: Sequence[ParsedFile], loaded_at: datetime) -> Any:
         columns=VALUE_COLUMNS,
     )
     def pfa_table_values() -> Iterator[Any]:
-        yield materialize_schema_item()  # the table exists even when a run has nothing to load
+        yield empty_table(VALUE_COLUMNS)  # the table exists even when a run has nothing to load
         for index, file in enumerate(files):
             table = with_provenance(file, loaded_at)
             keep = [t for t in file.table_ids if owner[(file.edition_label, t)] == index]

@@ -33,6 +33,7 @@ from extract.police_uk.helpers import (
     sha256_of,
     with_provenance,
 )
+from extract.warehouse import empty_table
 
 DATA_TABLES = ("street", "outcomes", "stop_and_search")
 FILES_TABLE = "published_files"
@@ -93,8 +94,9 @@ def police_uk_archive(
 
     def archive_files() -> Iterator[Any]:
         # Create every table even when this run has no rows for it, so downstream models always resolve.
-        for dataset in (*DATA_TABLES, FILES_TABLE):
-            yield dlt.mark.with_table_name(materialize_schema_item(), dataset)
+        for dataset in DATA_TABLES:
+            yield dlt.mark.with_table_name(empty_table(data_columns(dataset)), dataset)
+        yield dlt.mark.with_table_name(materialize_schema_item(), FILES_TABLE)  # its rows are dicts
         pending: dict[str, list[pa.Table]] = {dataset: [] for dataset in DATA_TABLES}
         pending_rows = dict.fromkeys(DATA_TABLES, 0)
         with FileReader() as reader:

@@ -142,7 +142,8 @@ def home_office_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
 
 @dataclass(frozen=True)
 class SamplePipeline:
-    mirror: Path  # every publisher's sample: police.uk (6 months to 2025-12), Home Office, ONS
+    mirror: Path  # every publisher's sample: police.uk (6 months to 2025-12), Home Office (PRC, outcomes,
+    # workforce), ONS
     police_uk_archive: Path
     warehouse: Path  # after `extract run` and `dbt build`; read-only for tests
     extract_output: str  # what `extract run` printed (stdout, then stderr)
@@ -152,6 +153,7 @@ class SamplePipeline:
 def sample_pipeline(tmp_path_factory: pytest.TempPathFactory,
                     home_office_sample: tuple[Path, dict]) -> SamplePipeline:
     """Every sample source through `python -m extract run` and `dbt build`, once for the session."""
+    from extract.home_office.workforce_sample import generate_workforce_mirror
     from extract.ons.sample import find_prc_ods, generate_ons_pfa_mirror
     from extract.police_uk.sample import generate_archive_mirror
 
@@ -160,6 +162,7 @@ def sample_pipeline(tmp_path_factory: pytest.TempPathFactory,
     shutil.copytree(home_office_sample[0], mirror, copy_function=os.link)  # hard links: no 100 MB copy
     generate_ons_pfa_mirror(mirror, prc_ods=find_prc_ods(mirror))
     archive = generate_archive_mirror(mirror, release="2025-12", n_months=6, scale=0.005)
+    generate_workforce_mirror(mirror)
     extracted = run_cli(["-m", "extract", "run"], {"PPF_WAREHOUSE": str(warehouse), "PPF_SOURCE": str(mirror)})
     assert extracted.returncode == 0, extracted.stderr
     built = run_dbt_build(warehouse, base)
@@ -222,7 +225,7 @@ def xlsx_rows(path: Path, sheet_name: str) -> list[list[object]]:
 
 def ods_rows(path: Path, sheet_name: str) -> list[list[object]]:
     """The cells of one ODS sheet read with the standard library only (content.xml), independently of
-    python-calamine. Numbers come back as float, text as str, blanks as None."""
+    python-calamine. Numbers come back as float, text as str, dates as ISO text, blanks as None."""
     import xml.etree.ElementTree as ET
 
     table_ns = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -241,6 +244,8 @@ def ods_rows(path: Path, sheet_name: str) -> list[list[object]]:
                 value: object = float(cell.get(f"{office_ns}value"))
             elif kind == "string":
                 value = "\n".join("".join(p.itertext()) for p in cell.iter(f"{text_ns}p"))
+            elif kind == "date":
+                value = cell.get(f"{office_ns}date-value")[:10]  # ISO date text
             else:
                 value = None
             cells.extend([value] * min(repeat, 1000))

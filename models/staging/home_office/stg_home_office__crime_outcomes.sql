@@ -8,11 +8,7 @@ source as (
 
 force_names as (
 
-    select
-        lower(trim(name_variant)) as name_key,
-        force_id
-    from {{ ref('force_name_variants') }}
-    where force_id <> 'K04000001'
+    {{ force_name_keys() }}
 
 ),
 
