@@ -4,6 +4,7 @@ Each suite validates one DataFrame built by a query in expectations/queries/:
 - raw_police_uk: one row per police.uk dataset x force x month (files and the rows loaded from them);
 - raw_home_office: one row per Home Office dataset x financial year x quarter;
 - raw_home_office_workforce: one row per workforce dataset x release x snapshot date (or year ending);
+- raw_ons_csew: one row per Crime Survey dataset x table x period;
 - pfa_reconciliation: one row per ONS PFA tables edition x force, ONS's total recorded crime against
   the warehouse's own total from the Home Office tables for the same 12 months;
 - measures: every row of every measure table (the measure contract's columns).
@@ -136,6 +137,23 @@ def raw_home_office_workforce_suite() -> gx.ExpectationSuite:
     )
 
 
+def raw_ons_csew_suite() -> gx.ExpectationSuite:
+    zero = {"min_value": 0, "max_value": 0}
+    return gx.ExpectationSuite(
+        name="raw_ons_csew",
+        expectations=[
+            gxe.ExpectTableRowCountToBeBetween(min_value=1),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["dataset", "table_id", "period_label"]),
+            gxe.ExpectColumnValuesToBeInSet(column="dataset", value_set=["annual_supplementary", "appendix"]),
+            gxe.ExpectColumnValuesToBeBetween(column="cells_without_value_or_marker", **zero),
+            gxe.ExpectColumnValuesToBeBetween(column="intervals_not_holding_the_estimate", **zero),
+            gxe.ExpectColumnValuesToBeBetween(column="half_intervals", **zero),
+            gxe.ExpectColumnValuesToBeBetween(column="non_positive_bases", **zero),
+            gxe.ExpectColumnValuesToBeBetween(column="bad_periods", **zero),
+        ],
+    )
+
+
 def raw_home_office_suite() -> gx.ExpectationSuite:
     zero = {"min_value": 0, "max_value": 0}
     return gx.ExpectationSuite(
@@ -178,6 +196,7 @@ SUITES = {
     "raw_police_uk": raw_police_uk_suite,
     "raw_home_office": raw_home_office_suite,
     "raw_home_office_workforce": raw_home_office_workforce_suite,
+    "raw_ons_csew": raw_ons_csew_suite,
     "pfa_reconciliation": pfa_reconciliation_suite,
     "measures": measures_suite,
 }
@@ -186,6 +205,7 @@ REQUIRES = {
     "raw_police_uk": "raw_police_uk.published_files",
     "raw_home_office": "raw_home_office.published_files",
     "raw_home_office_workforce": "raw_home_office_workforce.published_files",
+    "raw_ons_csew": "raw_ons_csew.published_files",
     # needs both an ONS edition and Home Office recorded crime covering the same 12 months
     "pfa_reconciliation": "raw_ons.published_files",
 }

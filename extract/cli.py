@@ -7,12 +7,14 @@
   python -m extract load ons_pfa_tables FILE...     ONS police force area tables (workbooks or CSV exports)
   python -m extract load home_office_workforce FILE...
                                                    Home Office police workforce open data tables (ODS/XLSX/CSV)
+  python -m extract load ons_csew FILE...           ONS Crime Survey for England and Wales table workbooks (XLSX)
   python -m extract sample --out DIR [--scale X]    write the whole sample mirror (all three publishers)
 
 Sources, in the order `run` loads them: police_uk_archive (data.police.uk), home_office (gov.uk),
 ons_pfa_tables (ons.gov.uk), home_office_workforce (gov.uk; the newest PPF_WORKFORCE_RELEASES releases,
-default 2). In a mirror directory that holds no files of a publisher, that source is
-skipped with a message and its tables are created empty, so the models still build.
+default 2), ons_csew (ons.gov.uk; the newest edition of each CSEW tables dataset). In a mirror directory
+that holds no files of a publisher, that source is skipped with a message and its tables are created empty,
+so the models still build.
 """
 
 from __future__ import annotations
@@ -52,12 +54,19 @@ def _load_home_office_workforce(settings: Settings, files: list[Path]) -> Any:
     return workforce_pipeline.load_paths(settings, [(f.resolve(), str(f.resolve())) for f in files])
 
 
+def _load_ons_csew(settings: Settings, files: list[Path]) -> Any:
+    from extract.ons import csew_pipeline
+
+    return csew_pipeline.load_paths(settings, [(f.resolve(), str(f.resolve())) for f in files])
+
+
 # `load` resource name -> loader of hand-downloaded files (each returns a summary with .line(warehouse)).
 RESOURCES: dict[str, Callable[[Settings, list[Path]], Any]] = {
     "police_uk_archive": _load_police_uk_archive,
     "home_office": _load_home_office,
     "ons_pfa_tables": _load_ons_pfa_tables,
     "home_office_workforce": _load_home_office_workforce,
+    "ons_csew": _load_ons_csew,
 }
 SOURCES = tuple(RESOURCES)
 
@@ -69,6 +78,8 @@ def _pipeline_module(name: str) -> Any:
         from extract.home_office import pipeline
     elif name == "home_office_workforce":
         from extract.home_office import workforce_pipeline as pipeline
+    elif name == "ons_csew":
+        from extract.ons import csew_pipeline as pipeline
     else:
         from extract.ons import pipeline
     return pipeline
@@ -106,6 +117,7 @@ def _sample(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     from extract.home_office.sample import generate_home_office_mirror
     from extract.home_office.workforce_sample import generate_workforce_mirror
+    from extract.ons.csew_sample import generate_csew_mirror
     from extract.ons.sample import find_prc_ods, generate_ons_pfa_mirror
     from extract.police_uk.sample import generate_archive_mirror
 
@@ -113,7 +125,9 @@ def _sample(argv: list[str]) -> int:
     generate_home_office_mirror(args.out)
     generate_ons_pfa_mirror(args.out, prc_ods=find_prc_ods(args.out))
     generate_workforce_mirror(args.out)
-    print(f"sample: police.uk archive, Home Office (crime, outcomes, workforce) and ONS files written to {args.out}")
+    generate_csew_mirror(args.out)
+    print(f"sample: police.uk archive, Home Office (crime, outcomes, workforce) and ONS (PFA tables, CSEW) files "
+          f"written to {args.out}")
     return 0
 
 

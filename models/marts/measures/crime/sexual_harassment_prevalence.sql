@@ -1,1 +1,3 @@
-{{ measure_not_loaded() }}
+-- PPF headline: Prevalence of sexual harassment.
+-- Crime Survey for England and Wales estimates for England and Wales, with 95% intervals.
+{{ csew_measure('sexual_harassment_prevalence') }}
