@@ -5,6 +5,7 @@ Each suite validates one DataFrame built by a query in expectations/queries/:
 - raw_home_office: one row per Home Office dataset x financial year x quarter;
 - raw_home_office_workforce: one row per workforce dataset x release x snapshot date (or year ending);
 - raw_ons_csew: one row per Crime Survey dataset x table x period;
+- raw_police_uk_calls: one row per month of 999/101 call-answering data;
 - pfa_reconciliation: one row per ONS PFA tables edition x force, ONS's total recorded crime against
   the warehouse's own total from the Home Office tables for the same 12 months;
 - measures: every row of every measure table (the measure contract's columns).
@@ -154,6 +155,22 @@ def raw_ons_csew_suite() -> gx.ExpectationSuite:
     )
 
 
+def raw_police_uk_calls_suite() -> gx.ExpectationSuite:
+    zero = {"min_value": 0, "max_value": 0}
+    return gx.ExpectationSuite(
+        name="raw_police_uk_calls",
+        expectations=[
+            gxe.ExpectTableRowCountToBeBetween(min_value=1),
+            gxe.ExpectColumnValuesToBeUnique(column="month_start"),
+            # a force missing from a month is a real gap (a late return); most missing means a broken file
+            gxe.ExpectColumnValuesToBeBetween(column="forces_present", min_value=38, max_value=43),
+            gxe.ExpectColumnValuesToBeBetween(column="rows_with_negative_values", **zero),
+            gxe.ExpectColumnValuesToBeBetween(column="rows_with_total_below_answered", **zero),
+            gxe.ExpectColumnValuesToBeBetween(column="bands_without_value_or_marker", **zero),
+        ],
+    )
+
+
 def raw_home_office_suite() -> gx.ExpectationSuite:
     zero = {"min_value": 0, "max_value": 0}
     return gx.ExpectationSuite(
@@ -197,6 +214,7 @@ SUITES = {
     "raw_home_office": raw_home_office_suite,
     "raw_home_office_workforce": raw_home_office_workforce_suite,
     "raw_ons_csew": raw_ons_csew_suite,
+    "raw_police_uk_calls": raw_police_uk_calls_suite,
     "pfa_reconciliation": pfa_reconciliation_suite,
     "measures": measures_suite,
 }
@@ -206,6 +224,7 @@ REQUIRES = {
     "raw_home_office": "raw_home_office.published_files",
     "raw_home_office_workforce": "raw_home_office_workforce.published_files",
     "raw_ons_csew": "raw_ons_csew.published_files",
+    "raw_police_uk_calls": "raw_police_uk_calls.published_files",
     # needs both an ONS edition and Home Office recorded crime covering the same 12 months
     "pfa_reconciliation": "raw_ons.published_files",
 }

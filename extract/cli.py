@@ -8,11 +8,13 @@
   python -m extract load home_office_workforce FILE...
                                                    Home Office police workforce open data tables (ODS/XLSX/CSV)
   python -m extract load ons_csew FILE...           ONS Crime Survey for England and Wales table workbooks (XLSX)
+  python -m extract load police_uk_calls FILE...    police.uk monthly 999/101 call-answering files (CSV/XLSX)
   python -m extract sample --out DIR [--scale X]    write the whole sample mirror (all three publishers)
 
 Sources, in the order `run` loads them: police_uk_archive (data.police.uk), home_office (gov.uk),
 ons_pfa_tables (ons.gov.uk), home_office_workforce (gov.uk; the newest PPF_WORKFORCE_RELEASES releases,
-default 2), ons_csew (ons.gov.uk; the newest edition of each CSEW tables dataset). In a mirror directory
+default 2), ons_csew (ons.gov.uk; the newest edition of each CSEW tables dataset), police_uk_calls
+(www.police.uk; every month its 999 call-answering index lists). In a mirror directory
 that holds no files of a publisher, that source is skipped with a message and its tables are created empty,
 so the models still build.
 """
@@ -60,6 +62,12 @@ def _load_ons_csew(settings: Settings, files: list[Path]) -> Any:
     return csew_pipeline.load_paths(settings, [(f.resolve(), str(f.resolve())) for f in files])
 
 
+def _load_police_uk_calls(settings: Settings, files: list[Path]) -> Any:
+    from extract.police_uk import calls_pipeline
+
+    return calls_pipeline.load_paths(settings, [(f.resolve(), str(f.resolve())) for f in files])
+
+
 # `load` resource name -> loader of hand-downloaded files (each returns a summary with .line(warehouse)).
 RESOURCES: dict[str, Callable[[Settings, list[Path]], Any]] = {
     "police_uk_archive": _load_police_uk_archive,
@@ -67,6 +75,7 @@ RESOURCES: dict[str, Callable[[Settings, list[Path]], Any]] = {
     "ons_pfa_tables": _load_ons_pfa_tables,
     "home_office_workforce": _load_home_office_workforce,
     "ons_csew": _load_ons_csew,
+    "police_uk_calls": _load_police_uk_calls,
 }
 SOURCES = tuple(RESOURCES)
 
@@ -80,6 +89,8 @@ def _pipeline_module(name: str) -> Any:
         from extract.home_office import workforce_pipeline as pipeline
     elif name == "ons_csew":
         from extract.ons import csew_pipeline as pipeline
+    elif name == "police_uk_calls":
+        from extract.police_uk import calls_pipeline as pipeline
     else:
         from extract.ons import pipeline
     return pipeline
@@ -119,6 +130,7 @@ def _sample(argv: list[str]) -> int:
     from extract.home_office.workforce_sample import generate_workforce_mirror
     from extract.ons.csew_sample import generate_csew_mirror
     from extract.ons.sample import find_prc_ods, generate_ons_pfa_mirror
+    from extract.police_uk.calls_sample import generate_calls_mirror
     from extract.police_uk.sample import generate_archive_mirror
 
     generate_archive_mirror(args.out, scale=args.scale)
@@ -126,8 +138,9 @@ def _sample(argv: list[str]) -> int:
     generate_ons_pfa_mirror(args.out, prc_ods=find_prc_ods(args.out))
     generate_workforce_mirror(args.out)
     generate_csew_mirror(args.out)
-    print(f"sample: police.uk archive, Home Office (crime, outcomes, workforce) and ONS (PFA tables, CSEW) files "
-          f"written to {args.out}")
+    generate_calls_mirror(args.out)
+    print(f"sample: police.uk (archive, 999 call answering), Home Office (crime, outcomes, workforce) and ONS "
+          f"(PFA tables, CSEW) files written to {args.out}")
     return 0
 
 

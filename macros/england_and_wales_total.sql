@@ -2,7 +2,7 @@
     England and Wales (K04000001) rows summed from the force rows of a measure, one per period,
     breakdown and unit. Only forces whose status is `ok` are summed. When some are not, the row is
     `incomplete`, keeps the partial total (as ONS publishes "England and Wales excluding Greater
-    Manchester") and names the forces left out; a rate or percentage is recomputed from the summed
+    Manchester") and names the forces left out; a rate, percentage or average time is recomputed from the summed
     numerator and denominator of the same forces, so it stays a true rate of the covered population.
     Rows marked `break_in_series` (a counting-rule change that affects every force alike) are summed
     too, and the total carries that status.
@@ -22,6 +22,10 @@ select
             / nullif(sum(force_rows.denominator) filter (where force_rows.status in ('ok', 'break_in_series')), 0)
         when force_rows.unit = 'percent'
             then 100.0 * sum(force_rows.numerator) filter (where force_rows.status in ('ok', 'break_in_series'))
+            / nullif(sum(force_rows.denominator) filter (where force_rows.status in ('ok', 'break_in_series')), 0)
+        -- a time (average seconds or days) is weighted: numerator = time x volume, denominator = volume
+        when force_rows.unit in ('seconds', 'days')
+            then sum(force_rows.numerator) filter (where force_rows.status in ('ok', 'break_in_series'))
             / nullif(sum(force_rows.denominator) filter (where force_rows.status in ('ok', 'break_in_series')), 0)
         else sum(force_rows.value) filter (where force_rows.status in ('ok', 'break_in_series'))
     end as value,

@@ -1,1 +1,43 @@
-{{ measure_not_loaded() }}
+-- PPF Contact and response: 101 answer time, by force and month, where a force publishes it
+-- (average wait time to answer, seconds; the median is not published, so its rows are
+-- not_available). England and Wales is the call-weighted average of the forces that publish it.
+with
+
+force_months as (
+
+    select * from {{ ref('int_police_uk_calls__force_months') }}
+
+),
+
+with_calls as (
+
+    select
+        *,
+        case when calls_101 > 0 then average_101_answer_seconds end as average_101
+    from force_months
+
+),
+
+force_rows as (
+
+    select
+        force_id,
+        {{ call_answering_month_columns() }},
+        'statistic' as breakdown,
+        'average' as breakdown_value,
+        average_101 as value,
+        'seconds' as unit,
+        average_101 * calls_101 as numerator,
+        case when average_101 is not null then calls_101 end as denominator,
+        {{ call_answering_status('average_101', 'average_101_status') }},
+        'police.uk 101 call answering data (average wait time to answer)' as source,
+        source_release
+    from with_calls
+
+    union all
+
+    {{ call_answering_median_not_published('force_months', '101') }}
+
+),
+
+{{ measure_with_england_and_wales('calls_101_median_answer_time') }}

@@ -1,0 +1,35 @@
+{#- The period and gap columns every call-answering measure shares (one month per row). -#}
+{% macro call_answering_month_columns() -%}
+        month_start as period_start,
+        last_day(month_start) as period_end,
+        'month' as period_type,
+        strftime(month_start, '%b %Y') as period_label
+{%- endmacro %}
+
+{#- Status and note of a monthly figure from the published row and the figure's own status. -#}
+{% macro call_answering_status(value, figure_status) -%}
+        case when {{ value }} is not null then 'ok' else 'not_available' end as status,
+        case
+            when not row_published then 'no row for this force in the month''s file'
+            when {{ value }} is null then 'not published (' || {{ figure_status }} || ')'
+        end as status_note
+{%- endmacro %}
+
+{#- Median answer-time rows for every force-month: the published data give the average only. -#}
+{% macro call_answering_median_not_published(relation, call_type) -%}
+    select
+        force_id,
+        {{ call_answering_month_columns() }},
+        'statistic' as breakdown,
+        'median' as breakdown_value,
+        cast(null as double) as value,
+        'seconds' as unit,
+        cast(null as double) as numerator,
+        cast(null as double) as denominator,
+        'not_available' as status,
+        'the published call-answering data give the average {{ call_type }} answer time, not the median'
+            as status_note,
+        'police.uk {{ call_type }} call answering data' as source,
+        source_release
+    from {{ relation }}
+{%- endmacro %}

@@ -1,0 +1,59 @@
+"""999 and 101 call answering from the sample files to the measures, checked against the CSV files read
+with the csv module: every force and month has a row, and gaps are status rows, never zeros."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from conftest import SamplePipeline, query
+
+pytestmark = pytest.mark.slow
+
+GWENT, DEVON_AND_CORNWALL, KENT = "W15000002", "E23000035", "E23000032"
+
+
+def _published(sample_pipeline: SamplePipeline, month: str, force: str) -> dict[str, str]:
+    [path] = sample_pipeline.mirror.rglob(f"999-call-answering-{month}.csv")
+    with open(path, newline="", encoding="utf-8") as fh:
+        return next(row for row in csv.DictReader(fh) if row["Force"] == force)
+
+
+def test_every_force_and_month_has_a_row_and_gaps_are_statuses(sample_pipeline: SamplePipeline) -> None:
+    warehouse = sample_pipeline.warehouse
+    for measure in ("calls_999_answered_within_10_seconds", "calls_999_median_answer_time",
+                    "calls_999_and_101_volume", "calls_101_median_answer_time"):
+        grid = query(warehouse, f"select count(distinct period_start), count(distinct force_id), count(*) "
+                                f"from measures.{measure} group by breakdown_value")
+        assert {g[:2] for g in grid} == {(18, 44)}, measure
+        assert {g[2] for g in grid} == {18 * 44}, measure
+    gaps = dict(query(warehouse, """
+        select force_id || ' ' || period_label, status_note from measures.calls_999_answered_within_10_seconds
+        where status <> 'ok' and force_id <> 'K04000001'"""))
+    assert gaps == {f"{GWENT} Sep 2025": "no row for this force in the month's file",
+                    f"{DEVON_AND_CORNWALL} Nov 2024": "not published (not_available)"}
+    [(status, note)] = query(warehouse, "select status, status_note from measures.calls_999_answered_within_10_seconds "
+                                        "where force_id = 'K04000001' and period_label = 'Sep 2025'")
+    assert status == "incomplete" and note.endswith("not included: Gwent")
+    # 101 is published by some forces only: the rest are not_available every month, never 0
+    forces_with_101 = query(warehouse, """
+        select count(distinct force_id) from measures.calls_999_and_101_volume
+        where breakdown_value = '101' and status = 'ok' and force_id <> 'K04000001'""")
+    assert forces_with_101 == [(25,)]
+    assert query(warehouse, "select count(*) from measures.calls_999_and_101_volume where value = 0") == [(0,)]
+
+
+def test_a_force_month_equals_the_published_file(sample_pipeline: SamplePipeline) -> None:
+    row = _published(sample_pipeline, "2025-06", "Kent Police")
+    bands = [float(row[c]) for c in ("Calls answered under 10 seconds", "Calls answered 10 to under 60 seconds",
+                                     "Calls answered 60 seconds or more")]
+    warehouse = sample_pipeline.warehouse
+    within = query(warehouse, "select value from measures.calls_999_answered_within_10_seconds "
+                              f"where force_id = '{KENT}' and period_label = 'Jun 2025'")
+    assert within == [(pytest.approx(100 * bands[0] / sum(bands)),)]
+    average = query(warehouse, "select value from measures.calls_999_median_answer_time where breakdown_value = "
+                               f"'average' and force_id = '{KENT}' and period_label = 'Jun 2025'")
+    assert average == [(float(row["Average answer time (seconds)"]),)]
+    volume = query(warehouse, "select value from measures.calls_999_and_101_volume "
+                              f"where force_id = '{KENT}' and period_label = 'Jun 2025' and breakdown_value = '999'")
+    assert volume == [(float(row["Total calls"]),)]
