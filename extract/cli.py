@@ -14,9 +14,10 @@
 Sources, in the order `run` loads them: police_uk_archive (data.police.uk), home_office (gov.uk),
 ons_pfa_tables (ons.gov.uk), home_office_workforce (gov.uk; the newest PPF_WORKFORCE_RELEASES releases,
 default 2), ons_csew (ons.gov.uk; the newest edition of each CSEW tables dataset), police_uk_calls
-(www.police.uk; every month its 999 call-answering index lists). In a mirror directory
-that holds no files of a publisher, that source is skipped with a message and its tables are created empty,
-so the models still build.
+(www.police.uk; every month its 999 call-answering index lists), police_uk_api (the data.police.uk
+API: forces, availability, neighbourhoods with their teams and priorities; `run` only, nothing to `load`).
+In a mirror directory that holds no files of a publisher, that source is skipped with a message and its
+tables are created empty, so the models still build.
 """
 
 from __future__ import annotations
@@ -77,7 +78,9 @@ RESOURCES: dict[str, Callable[[Settings, list[Path]], Any]] = {
     "ons_csew": _load_ons_csew,
     "police_uk_calls": _load_police_uk_calls,
 }
-SOURCES = tuple(RESOURCES)
+# `run` sources, in order: every `load` resource, then those that only read an API (nothing to load by hand).
+API_SOURCES = ("police_uk_api",)
+SOURCES = (*RESOURCES, *API_SOURCES)
 
 
 def _pipeline_module(name: str) -> Any:
@@ -91,6 +94,8 @@ def _pipeline_module(name: str) -> Any:
         from extract.ons import csew_pipeline as pipeline
     elif name == "police_uk_calls":
         from extract.police_uk import calls_pipeline as pipeline
+    elif name == "police_uk_api":
+        from extract.police_uk import api_pipeline as pipeline
     else:
         from extract.ons import pipeline
     return pipeline
@@ -130,6 +135,7 @@ def _sample(argv: list[str]) -> int:
     from extract.home_office.workforce_sample import generate_workforce_mirror
     from extract.ons.csew_sample import generate_csew_mirror
     from extract.ons.sample import find_prc_ods, generate_ons_pfa_mirror
+    from extract.police_uk.api_sample import generate_api_mirror
     from extract.police_uk.calls_sample import generate_calls_mirror
     from extract.police_uk.sample import generate_archive_mirror
 
@@ -139,7 +145,8 @@ def _sample(argv: list[str]) -> int:
     generate_workforce_mirror(args.out)
     generate_csew_mirror(args.out)
     generate_calls_mirror(args.out)
-    print(f"sample: police.uk (archive, 999 call answering), Home Office (crime, outcomes, workforce) and ONS "
+    generate_api_mirror(args.out)
+    print(f"sample: police.uk (archive, 999 call answering, API), Home Office (crime, outcomes, workforce) and ONS "
           f"(PFA tables, CSEW) files written to {args.out}")
     return 0
 

@@ -143,7 +143,7 @@ def home_office_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
 @dataclass(frozen=True)
 class SamplePipeline:
     mirror: Path  # every publisher's sample: police.uk (6 months to 2025-12), Home Office (PRC, outcomes,
-    # workforce), ONS (PFA tables, Crime Survey tables), police.uk call answering
+    # workforce), ONS (PFA tables, Crime Survey tables), police.uk call answering and API
     police_uk_archive: Path
     warehouse: Path  # after `extract run` and `dbt build`; read-only for tests
     extract_output: str  # what `extract run` printed (stdout, then stderr)
@@ -156,6 +156,7 @@ def sample_pipeline(tmp_path_factory: pytest.TempPathFactory,
     from extract.home_office.workforce_sample import generate_workforce_mirror
     from extract.ons.csew_sample import generate_csew_mirror
     from extract.ons.sample import find_prc_ods, generate_ons_pfa_mirror
+    from extract.police_uk.api_sample import generate_api_mirror
     from extract.police_uk.calls_sample import generate_calls_mirror
     from extract.police_uk.sample import generate_archive_mirror
 
@@ -167,6 +168,7 @@ def sample_pipeline(tmp_path_factory: pytest.TempPathFactory,
     generate_workforce_mirror(mirror)
     generate_csew_mirror(mirror)
     generate_calls_mirror(mirror)
+    generate_api_mirror(mirror)
     extracted = run_cli(["-m", "extract", "run"], {"PPF_WAREHOUSE": str(warehouse), "PPF_SOURCE": str(mirror)})
     assert extracted.returncode == 0, extracted.stderr
     built = run_dbt_build(warehouse, base)

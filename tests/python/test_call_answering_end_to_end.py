@@ -57,3 +57,41 @@ def test_a_force_month_equals_the_published_file(sample_pipeline: SamplePipeline
     volume = query(warehouse, "select value from measures.calls_999_and_101_volume "
                               f"where force_id = '{KENT}' and period_label = 'Jun 2025' and breakdown_value = '999'")
     assert volume == [(float(row["Total calls"]),)]
+
+
+def test_neighbourhood_measures_count_the_api_sample(sample_pipeline: SamplePipeline) -> None:
+    """The NPG community measures recount the sample's neighbourhoods (read from the mirror's JSON files
+    with the json module): every force has a row, and Greater Manchester, whose neighbourhoods the API
+    does not list, is a gap, not 0%."""
+    import json
+    from datetime import UTC, datetime
+
+    api = sample_pipeline.mirror / "data.police.uk" / "api"
+    [(fetched,)] = query(sample_pipeline.warehouse, "select fetched_at from raw_police_uk_api.neighbourhood_fetches "
+                                                    "where force_slug = 'kent' limit 1")
+    fetched = fetched.astimezone(UTC).replace(tzinfo=None)
+    back = fetched.month - 1 - 3  # three calendar months before the fetch (the day exists in every month here)
+    cutoff = fetched.replace(year=fetched.year + back // 12, month=back % 12 + 1, day=min(fetched.day, 28))
+    assert fetched.day <= 28
+    slug, force_id = "kent", KENT
+    neighbourhoods = json.loads((api / slug / "neighbourhoods").read_text())
+    named = recent = 0
+    for n in neighbourhoods:
+        people = json.loads((api / slug / n["id"] / "people").read_text())
+        named += any(p.get("name") and any(v for v in (p.get("contact_details") or {}).values()) for p in people)
+        dates = [datetime.fromisoformat(d) for pr in json.loads((api / slug / n["id"] / "priorities").read_text())
+                 for d in (pr.get("issue-date"), pr.get("action-date")) if d]
+        recent += bool(dates) and max(dates) >= cutoff
+    rows = dict(query(sample_pipeline.warehouse, f"""
+        select 'named', value from measures.neighbourhoods_with_named_contactable_officer where force_id = '{force_id}'
+        union all
+        select 'recent', value from measures.neighbourhood_priorities_updated_last_3_months
+        where force_id = '{force_id}'"""))
+    assert rows == {"named": pytest.approx(100 * named / len(neighbourhoods)),
+                    "recent": pytest.approx(100 * recent / len(neighbourhoods))}
+    for measure in ("neighbourhoods_with_named_contactable_officer", "neighbourhood_priorities_updated_last_3_months"):
+        gaps = query(sample_pipeline.warehouse, "select count(distinct force_id), count(*) filter (where status <> "
+                                                f"'ok' and force_id <> 'K04000001') from measures.{measure}")
+        assert gaps == [(44, 1)]
+        assert query(sample_pipeline.warehouse, f"select status from measures.{measure} "
+                                                "where force_id = 'E23000005'") == [("not_available",)]
