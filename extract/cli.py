@@ -9,7 +9,7 @@
                                                    Home Office police workforce open data tables (ODS/XLSX/CSV)
   python -m extract load ons_csew FILE...           ONS Crime Survey for England and Wales table workbooks (XLSX)
   python -m extract load police_uk_calls FILE...    police.uk monthly 999/101 call-answering files (CSV/XLSX)
-  python -m extract sample --out DIR [--scale X]    write the whole sample mirror (all three publishers)
+  python -m extract sample --out DIR [--scale X]    write the whole sample mirror (every source)
 
 Sources, in the order `run` loads them: police_uk_archive (data.police.uk), home_office (gov.uk),
 ons_pfa_tables (ons.gov.uk), home_office_workforce (gov.uk; the newest PPF_WORKFORCE_RELEASES releases,
