@@ -1,11 +1,3 @@
-{#- The period and gap columns every call-answering measure shares (one month per row). -#}
-{% macro call_answering_month_columns() -%}
-        month_start as period_start,
-        last_day(month_start) as period_end,
-        'month' as period_type,
-        strftime(month_start, '%b %Y') as period_label
-{%- endmacro %}
-
 {#- Status and note of a monthly figure from the published row and the figure's own status. -#}
 {% macro call_answering_status(value, figure_status) -%}
         case when {{ value }} is not null then 'ok' else 'not_available' end as status,
@@ -19,7 +11,7 @@
 {% macro call_answering_median_not_published(relation, call_type) -%}
     select
         force_id,
-        {{ call_answering_month_columns() }},
+        {{ month_period() }},
         'statistic' as breakdown,
         'median' as breakdown_value,
         cast(null as double) as value,

@@ -76,14 +76,6 @@ renamed as (
 select * from renamed
 {% endmacro %}
 
-{#- The period columns of a workforce snapshot (as at a date): period_start = period_end = the date. -#}
-{% macro workforce_snapshot_period(date_column) -%}
-        {{ date_column }} as period_start,
-        {{ date_column }} as period_end,
-        'snapshot_date' as period_type,
-        'As at ' || strftime({{ date_column }}, '%-d %B %Y') as period_label
-{%- endmacro %}
-
 {#-
     Force rows of a workforce measure on the measure contract, one per force area (43) x period x
     breakdown value that the data carry for any force: a force without a value for it gets a row
@@ -101,7 +93,7 @@ select * from renamed
 select
     forces.force_id,
     {% if period == 'snapshot' -%}
-    {{ workforce_snapshot_period('cells.period_date') }},
+    {{ snapshot_period('cells.period_date') }},
     {%- else -%}
     cast(cells.period_date - interval 1 year + interval 1 day as date) as period_start,
     cells.period_date as period_end,

@@ -38,10 +38,7 @@ force_rows as (
 
     select
         forces.force_id,
-        snapshot.as_at as period_start,
-        snapshot.as_at as period_end,
-        'snapshot_date' as period_type,
-        'As at ' || strftime(snapshot.as_at, '%-d %B %Y') as period_label,
+        {{ snapshot_period('snapshot.as_at') }},
         'total' as breakdown,
         'all' as breakdown_value,
         100.0 * by_force.neighbourhoods_with_flag / by_force.neighbourhoods as value,

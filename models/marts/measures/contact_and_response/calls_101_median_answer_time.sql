@@ -22,7 +22,7 @@ force_rows as (
 
     select
         force_id,
-        {{ call_answering_month_columns() }},
+        {{ month_period() }},
         'statistic' as breakdown,
         'average' as breakdown_value,
         average_101 as value,

@@ -11,7 +11,7 @@ force_rows as (
 
     select
         force_id,
-        {{ call_answering_month_columns() }},
+        {{ month_period() }},
         'call_type' as breakdown,
         '999' as breakdown_value,
         calls_999 as value,
@@ -27,7 +27,7 @@ force_rows as (
 
     select
         force_id,
-        {{ call_answering_month_columns() }},
+        {{ month_period() }},
         'call_type' as breakdown,
         '101' as breakdown_value,
         calls_101 as value,

@@ -21,7 +21,7 @@ force_rows as (
 
     select
         force_id,
-        {{ call_answering_month_columns() }},
+        {{ month_period() }},
         'total' as breakdown,
         'all' as breakdown_value,
         100.0 * within_10_seconds / calls_999_answered as value,

@@ -14,7 +14,7 @@ force_rows as (
 
     select
         force_id,
-        {{ call_answering_month_columns() }},
+        {{ month_period() }},
         'statistic' as breakdown,
         'average' as breakdown_value,
         average_answer_seconds as value,

@@ -14,10 +14,7 @@ force_rows as (
 
     select
         force_id,
-        month_start as period_start,
-        last_day(month_start) as period_end,
-        'month' as period_type,
-        strftime(month_start, '%b %Y') as period_label,
+        {{ month_period() }},
         'area_type' as breakdown,
         area_type as breakdown_value,
         case when grade_1_incidents > 0 then 100.0 * attended_within_target / grade_1_incidents end as value,

@@ -14,10 +14,7 @@ force_rows as (
 
     select
         force_id,
-        month_start as period_start,
-        last_day(month_start) as period_end,
-        'month' as period_type,
-        strftime(month_start, '%b %Y') as period_label,
+        {{ month_period() }},
         'module' as breakdown,
         module as breakdown_value,
         cast(people_attended as double) as value,

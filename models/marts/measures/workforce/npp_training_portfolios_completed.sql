@@ -48,10 +48,7 @@ force_rows as (
 
     select
         force_id,
-        month_start as period_start,
-        last_day(month_start) as period_end,
-        'month' as period_type,
-        strftime(month_start, '%b %Y') as period_label,
+        {{ month_period() }},
         breakdown,
         npp_level as breakdown_value,
         value,
@@ -68,10 +65,7 @@ force_rows as (
 
     select
         force_id,
-        month_start as period_start,
-        last_day(month_start) as period_end,
-        'month' as period_type,
-        strftime(month_start, '%b %Y') as period_label,
+        {{ month_period() }},
         'completed_share_of_eligible_posts' as breakdown,
         npp_level as breakdown_value,
         case when eligible_posts > 0 then 100.0 * completed_portfolios / eligible_posts end as value,
