@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 import zipfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from email.utils import formatdate
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
+from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 import pytest
@@ -46,6 +53,115 @@ def settings(tmp_path: Path) -> Settings:
         sample_dir=tmp_path / "sample",
         sample_scale=0.002,
     )
+
+
+class MirrorHandler(SimpleHTTPRequestHandler):
+    """Serves a mirror directory on 127.0.0.1, the way the public hosts answer:
+
+    - scripted failures first (`failures`: path -> statuses to answer, in order), then the file;
+    - every request counted (`requests`: (method, path) -> n) and its arrival time kept (`times`);
+    - the data.police.uk API's area queries (`crimes-street/<category>?poly=&date=`, by GET or as a POSTed
+      form) answered from the crimes the mirror recorded (`<path>@<digest>` files): those inside the polygon,
+      or 503 when there are more than `area_limit` (10,000 on the real API).
+    """
+
+    failures: ClassVar[dict[str, list[int]]] = {}
+    requests: ClassVar[Counter[tuple[str, str]]] = Counter()
+    times: ClassVar[list[float]] = []
+    area_limit: ClassVar[int] = 10_000
+    _recorded: ClassVar[dict[str, list[dict]]] = {}
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.failures, cls.requests, cls.times, cls.area_limit, cls._recorded = {}, Counter(), [], 10_000, {}
+
+    def log_message(self, *args: object) -> None:  # keep pytest output clean
+        pass
+
+    def _scripted(self) -> bool:
+        self.times.append(time.monotonic())
+        self.requests[(self.command, self.path)] += 1
+        queue = self.failures.get(self.path) or self.failures.get(urlsplit(self.path).path)
+        if queue:
+            status = queue.pop(0)
+            self._send(status, b"", {"Retry-After": "0"} if status == 429 else {})
+            return True
+        return False
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _area_query(self, form: dict[str, list[str]]) -> bool:
+        path = urlsplit(self.path).path
+        if "/crimes-street/" not in path:
+            return False
+        recorded = self._recorded.get(path)
+        if recorded is None:
+            folder = Path(self.directory, path.lstrip("/")).parent
+            name = Path(path).name
+            recorded = [c for f in sorted(folder.glob(f"{name}@*")) for c in json.loads(f.read_text())]
+            self._recorded[path] = recorded
+        polygon = [tuple(map(float, p.split(","))) for p in form["poly"][0].split(":")]
+        month = form["date"][0]
+        found = [c for c in recorded if c["month"] == month and _inside(
+            (float(c["location"]["latitude"]), float(c["location"]["longitude"])), polygon)]
+        if len(found) > self.area_limit:
+            self._send(503, b"")
+        else:
+            self._send(200, json.dumps(found).encode(), {"Content-Type": "application/json"})
+        return True
+
+    def do_HEAD(self) -> None:
+        if not self._scripted():
+            super().do_HEAD()
+
+    def do_GET(self) -> None:
+        if not self._scripted() and not self._area_query(parse_qs(urlsplit(self.path).query)):
+            super().do_GET()
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        form = parse_qs(self.rfile.read(length).decode())
+        if not self._scripted() and not self._area_query(form):
+            self._send(404, b"")
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return formatdate(timestamp, usegmt=True)
+
+
+def _inside(point: tuple[float, float], polygon: list[tuple[float, ...]]) -> bool:
+    """Ray casting: is the point inside the polygon (both as (lat, lng))?"""
+    y, x = point
+    inside = False
+    for (y1, x1), (y2, x2) in zip(polygon, polygon[1:] + polygon[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+@pytest.fixture
+def http_mirror(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A mirror directory served by MirrorHandler on 127.0.0.1: (base URL, directory)."""
+    root = tmp_path / "served"
+    root.mkdir()
+    MirrorHandler.reset()
+
+    def handler(*args, **kwargs):
+        return MirrorHandler(*args, directory=str(root), **kwargs)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", root
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def archive_dir(mirror: Path) -> Path:

@@ -95,3 +95,31 @@ def test_neighbourhood_measures_count_the_api_sample(sample_pipeline: SamplePipe
         assert gaps == [(44, 1)]
         assert query(sample_pipeline.warehouse, f"select status from measures.{measure} "
                                                 "where force_id = 'E23000005'") == [("not_available",)]
+
+
+def test_asb_beyond_the_archive_comes_from_the_api_sample(sample_pipeline: SamplePipeline) -> None:
+    """The sample archive ends in December 2025 and the API serves January to March 2026: Kent's 2025-26 Q4
+    ASB count equals the incidents of the mirror's recorded API answers that lie inside Kent's neighbourhood
+    boundaries (read with the json module) and are located by the force, not British Transport Police."""
+    import json
+
+    api = sample_pipeline.mirror / "data.police.uk" / "api"
+    corners = [(float(p["latitude"]), float(p["longitude"]))
+               for n in json.loads((api / "kent" / "neighbourhoods").read_text())
+               for p in json.loads((api / "kent" / n["id"] / "boundary").read_text())]
+    south, north = min(c[0] for c in corners), max(c[0] for c in corners)
+    west, east = min(c[1] for c in corners), max(c[1] for c in corners)
+    incidents = {c["id"]: c for f in (api / "crimes-street").glob("anti-social-behaviour@*")
+                 for c in json.loads(f.read_text())}
+    in_kent = [c for c in incidents.values() if south < float(c["location"]["latitude"]) < north
+               and west < float(c["location"]["longitude"]) < east and c["month"] in ("2026-01", "2026-02", "2026-03")]
+    by_force = [c for c in in_kent if c["location_type"] == "Force"]
+    assert 0 < len(by_force) < len(in_kent)  # the sample has BTP-located incidents in Kent to leave out
+    rows = query(sample_pipeline.warehouse, "select unit, value, status, source_release from "
+                 f"measures.police_recorded_asb_incidents where force_id = '{KENT}' and period_label = '2025-26 Q4'")
+    assert {r[0]: r[1:3] for r in rows}["count"] == (len(by_force), "ok")
+    assert all(r[3].startswith("data.police.uk API, crime-last-updated 2026-04-01") for r in rows)
+    # the quarter before is the archive's
+    [(release,)] = query(sample_pipeline.warehouse, "select source_release from measures.police_recorded_asb_incidents "
+                         f"where force_id = '{KENT}' and period_label = '2025-26 Q3' and unit = 'count'")
+    assert release == "data.police.uk archive 2025-12"

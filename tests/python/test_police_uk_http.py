@@ -2,77 +2,17 @@
 
 from __future__ import annotations
 
-import threading
-from collections import Counter
-from collections.abc import Iterator
 from datetime import datetime
-from email.utils import formatdate
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
-from conftest import COL_2023_01, crime_type_counts, query, run_cli, write_archive
+from conftest import COL_2023_01, MirrorHandler, crime_type_counts, query, run_cli, write_archive
 
 from extract.config import Settings
 from extract.location import SourceLocation
 from extract.police_uk import pipeline as police_uk
 
 COL = "2023-01/2023-01-city-of-london-street.csv"
-
-
-class MirrorHandler(SimpleHTTPRequestHandler):
-    """Serves a mirror directory; answers scripted failures first (per path), then the file."""
-
-    failures: ClassVar[dict[str, list[int]]] = {}
-    requests: ClassVar[Counter[tuple[str, str]]] = Counter()
-
-    def log_message(self, *args: object) -> None:  # keep pytest output clean
-        pass
-
-    def _scripted(self) -> bool:
-        self.requests[(self.command, self.path)] += 1
-        queue = self.failures.get(self.path)
-        if queue:
-            status = queue.pop(0)
-            self.send_response(status)
-            if status == 429:
-                self.send_header("Retry-After", "0")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return True
-        return False
-
-    def do_HEAD(self) -> None:
-        if not self._scripted():
-            super().do_HEAD()
-
-    def do_GET(self) -> None:
-        if not self._scripted():
-            super().do_GET()
-
-    def date_time_string(self, timestamp: float | None = None) -> str:
-        return formatdate(timestamp, usegmt=True)
-
-
-@pytest.fixture
-def http_mirror(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    root = tmp_path / "served"
-    root.mkdir()
-    MirrorHandler.failures = {}
-    MirrorHandler.requests = Counter()
-
-    def handler(*args, **kwargs):
-        return MirrorHandler(*args, directory=str(root), **kwargs)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", root
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(autouse=True)

@@ -14,12 +14,6 @@ published_files as (
 
 ),
 
-known_gaps as (
-
-    select * from {{ ref('police_uk_known_gaps') }}
-
-),
-
 covered_months as (
 
     select distinct
@@ -43,22 +37,7 @@ force_month_spine as (
 
 matched_gaps as (
 
-    select
-        force_month_spine.force_id,
-        force_month_spine.dataset,
-        force_month_spine.file_month,
-        string_agg(known_gaps.note, '; ' order by known_gaps.month_from) as gap_note
-    from force_month_spine
-    inner join known_gaps
-        on
-            force_month_spine.police_uk_slug = known_gaps.police_uk_slug
-            and known_gaps.dataset in ('all', force_month_spine.dataset)
-            and force_month_spine.file_month >= cast(known_gaps.month_from || '-01' as date)
-            and force_month_spine.file_month <= coalesce(cast(known_gaps.month_to || '-01' as date), date '9999-12-01')
-    group by
-        force_month_spine.force_id,
-        force_month_spine.dataset,
-        force_month_spine.file_month
+    {{ police_uk_known_gap_notes('force_month_spine', 'police_uk_slug', 'dataset', 'file_month') }}
 
 ),
 
@@ -99,9 +78,9 @@ final as (
             and force_month_spine.file_month = published_files.file_month
     left join matched_gaps
         on
-            force_month_spine.force_id = matched_gaps.force_id
+            force_month_spine.police_uk_slug = matched_gaps.police_uk_slug
             and force_month_spine.dataset = matched_gaps.dataset
-            and force_month_spine.file_month = matched_gaps.file_month
+            and force_month_spine.file_month = matched_gaps.month_start
 
 )
 

@@ -1,13 +1,23 @@
--- Every neighbourhood fetched from the API with what the NPG community measures ask of it. Grain: one
--- row per force area x neighbourhood. A neighbourhood has a named, contactable officer when a team
--- member with a name has at least one contact detail online; its priorities are up to date when a
--- priority was raised or acted on within the 3 months before the fetch.
+-- Every neighbourhood the API lists now, as fetched, with what the NPG community measures ask of
+-- it. Grain: one row per force area x neighbourhood (one the API no longer lists drops out). A
+-- neighbourhood has a named, contactable officer when a team member with a name has at least one
+-- contact detail online; its priorities are up to date when a priority was raised or acted on
+-- within the 3 months before the fetch.
 with
+
+listed as (
+
+    select * from {{ ref('stg_police_uk_api__neighbourhoods') }}
+
+),
 
 fetches as (
 
-    select * from {{ ref('stg_police_uk_api__neighbourhood_fetches') }}
-    where force_id is not null
+    select fetched.*
+    from {{ ref('stg_police_uk_api__neighbourhood_fetches') }} as fetched
+    inner join listed
+        on fetched.force_slug = listed.force_slug and fetched.neighbourhood_id = listed.neighbourhood_id
+    where fetched.force_id is not null
 
 ),
 

@@ -1,11 +1,44 @@
 -- NPG pillar 4: police recorded ASB incidents, volume and rate per 1,000 residents, by force and
--- financial quarter, from police.uk street-level ASB records.
+-- financial quarter, from police.uk street-level ASB records: the archive's street files, and for
+-- months beyond the loaded archive, the data.police.uk API.
 with
+
+archive_asb as (
+
+    select
+        force_id,
+        month_start,
+        recorded_count,
+        status,
+        status_note,
+        source_release
+    from {{ ref('int_police_uk__street_crime_counts') }}
+    where crime_type = 'Anti-social behaviour'
+
+),
+
+api_asb as (
+
+    select
+        api.force_id,
+        api.month_start,
+        api.recorded_count,
+        api.status,
+        api.status_note,
+        api.source_release
+    from {{ ref('int_police_uk_api__asb_counts') }} as api
+    -- the archive wins wherever it covers the month
+    left join archive_asb
+        on api.force_id = archive_asb.force_id and api.month_start = archive_asb.month_start
+    where archive_asb.force_id is null
+
+),
 
 monthly_asb as (
 
-    select * from {{ ref('int_police_uk__street_crime_counts') }}
-    where crime_type = 'Anti-social behaviour'
+    select * from archive_asb
+    union all
+    select * from api_asb
 
 ),
 
@@ -22,13 +55,13 @@ quarterly as (
             case when status <> 'ok' then {{ month_label('month_start') }} || ': ' || status_note end,
             '; ' order by month_start
         ) as gaps,
-        max(source_release) as source_release
+        string_agg(distinct source_release, '; ' order by source_release) as source_release
     from monthly_asb
     group by
         force_id,
         {{ financial_quarter_start('month_start') }},
         {{ financial_quarter_label('month_start') }}
-    -- only quarters the loaded archives cover in full: an uncovered month is not a publication gap
+    -- only quarters the archive and the API cover in full: an uncovered month is not a publication gap
     having count(*) = 3
 
 ),
@@ -116,7 +149,8 @@ sourced as (
 
     select
         *,
-        'data.police.uk street-level crime and ASB (archive street files); population: ONS' as source
+        'data.police.uk street-level ASB (archive street files; the API by neighbourhood area for months '
+        || 'beyond the archive); population: ONS' as source
     from force_rows
 
 ),
