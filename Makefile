@@ -31,7 +31,7 @@ export RUNTIME__DLTHUB_TELEMETRY := false
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup demo build extract transform quality coverage test lint docs clean clean-all
+.PHONY: help setup browser demo build extract transform quality publish report coverage test lint docs clean clean-all
 
 help: ## list the targets
 	@echo "Police performance warehouse: make <target> [SOURCE=live|sample|<mirror>] [WAREHOUSE=path]"
@@ -51,12 +51,17 @@ $(INSTALLED): pyproject.toml uv.lock | $(UV)
 
 setup: $(INSTALLED) ## create .venv from uv.lock (every other target does this first)
 
-demo: $(INSTALLED) ## the whole pipeline on the generated sample data, no network
-	@$(MAKE) extract transform quality SOURCE=sample ARCHIVE=$(ARCHIVE)
+browser: ## Debian's chromium, which the report's test drives headless (installed with apt-get when missing)
+	@command -v chromium >/dev/null || { echo "browser: installing Debian's chromium"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+demo: $(INSTALLED) ## the whole pipeline on the generated sample data, no network, published to releases/
+	@$(MAKE) extract transform quality publish report SOURCE=sample ARCHIVE=$(ARCHIVE)
 	@$(PY) -m extract.summary
 
-build: $(INSTALLED) ## the whole pipeline against the live public sources (quarterly refresh)
-	@$(MAKE) extract transform quality SOURCE=$(SOURCE) ARCHIVE=$(ARCHIVE)
+build: $(INSTALLED) ## the whole pipeline against the live public sources (quarterly refresh), then publish
+	@$(MAKE) extract transform quality publish report SOURCE=$(SOURCE) ARCHIVE=$(ARCHIVE)
 	@$(PY) -m extract.summary
 
 extract: $(INSTALLED) ## load the sources into the warehouse's raw_* schemas (dlt)
@@ -69,14 +74,20 @@ transform: $(INSTALLED) ## dbt build: seeds, models, dbt tests and unit tests (t
 quality: $(INSTALLED) ## Great Expectations suites over raw and measure tables; fails on any failed expectation
 	@$(PY) -m expectations.validate
 
+publish: $(INSTALLED) ## releases/<id>/: CSV + Parquet per measure, catalogue, manifest, revisions (only after a passing quality run)
+	@$(PY) -m publish
+
+report: $(INSTALLED) ## static HTML report of the latest release in site/ (opens from the file system, offline)
+	@$(PY) -m report
+
 coverage: $(INSTALLED) ## the measure catalogue by topic and tier: which measures have tables and values
 	@$(PY) -m extract.coverage
 
-test: $(INSTALLED) lint ## lint, then the test suite (loaders, sample, dbt end to end, GX gate)
+test: $(INSTALLED) browser lint ## lint, then the test suite (loaders, sample, dbt end to end, GX gate, publish, report)
 	@$(PY) -m pytest
 
 lint: $(INSTALLED) ## sqlfluff (dbt templater, in-memory target) and ruff
-	@$(VENV)/bin/ruff check extract expectations tests
+	@$(VENV)/bin/ruff check extract expectations publish report tests
 	@$(VENV)/bin/sqlfluff lint models tests/dbt --disable-progress-bar --nocolor --processes $(shell nproc)
 
 docs: $(INSTALLED) ## dbt docs as one static HTML file: target/static_index.html
@@ -84,7 +95,7 @@ docs: $(INSTALLED) ## dbt docs as one static HTML file: target/static_index.html
 	@echo "docs: $(CURDIR)/target/static_index.html"
 
 clean: ## remove the warehouse, the sample mirror, downloads and build outputs (keeps .venv)
-	rm -rf warehouse data/sample target logs expectations/gx/uncommitted .pytest_cache .ruff_cache
+	rm -rf warehouse data/sample site target logs expectations/gx/uncommitted .pytest_cache .ruff_cache
 
 clean-all: clean ## also remove .venv and .uv
 	rm -rf .venv .uv

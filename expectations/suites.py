@@ -8,7 +8,8 @@ Each suite validates one DataFrame built by a query in expectations/queries/:
 - raw_police_uk_calls: one row per month of 999/101 call-answering data;
 - pfa_reconciliation: one row per ONS PFA tables edition x force, ONS's total recorded crime against
   the warehouse's own total from the Home Office tables for the same 12 months;
-- measures: every row of every measure table (the measure contract's columns).
+- measures: every row of every measure table (the measure contract's columns);
+- measure_coverage: one row per measure table x period, with the forces it has rows for.
 
 A suite listed in REQUIRES is skipped (and says so) when the table it needs holds no rows: a warehouse
 built from a mirror without that publisher's files.
@@ -108,11 +109,33 @@ def measures_suite() -> gx.ExpectationSuite:
                 column="value", min_value=0,
                 **_when('breakdown!="change_from_baseline" and breakdown!="progress_to_target"'),
             ),
+            # a proportion lies within 0-100 (a change or progress toward a target is not a proportion)
+            gxe.ExpectColumnValuesToBeBetween(
+                column="value", min_value=0, max_value=100,
+                **_when('unit=="percent" and breakdown!="change_from_baseline" and breakdown!="progress_to_target"'),
+            ),
             gxe.ExpectColumnValuesToBeBetween(column="rate_error", min_value=0, max_value=1e-9),
+            # a survey estimate lies within its 95% interval
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="value", column_B="ci_lower", or_equal=True,
+                                                        ignore_row_if="either_value_is_missing"),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="ci_upper", column_B="value", or_equal=True,
+                                                        ignore_row_if="either_value_is_missing"),
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="period_end", column_B="period_start",
                                                         or_equal=True),
             gxe.ExpectColumnValuesToNotBeNull(column="source"),
             gxe.ExpectColumnValuesToNotBeNull(column="source_release"),
+        ],
+    )
+
+
+def measure_coverage_suite() -> gx.ExpectationSuite:
+    return gx.ExpectationSuite(
+        name="measure_coverage",
+        expectations=[
+            gxe.ExpectTableRowCountToBeBetween(min_value=1),
+            # every period of a force-level measure has a row for each of the 43 forces and England and
+            # Wales (a gap is a row with a status, never a missing row); a national measure has one
+            gxe.ExpectColumnPairValuesToBeEqual(column_A="forces_present", column_B="forces_expected"),
         ],
     )
 
@@ -217,6 +240,18 @@ SUITES = {
     "raw_police_uk_calls": raw_police_uk_calls_suite,
     "pfa_reconciliation": pfa_reconciliation_suite,
     "measures": measures_suite,
+    "measure_coverage": measure_coverage_suite,
+}
+# Suite -> the columns that identify a row, printed to name the rows an expectation failed on.
+ROW_KEYS = {
+    "raw_police_uk": ["dataset", "force_slug", "file_month"],
+    "raw_home_office": ["dataset", "financial_year", "financial_quarter"],
+    "raw_home_office_workforce": ["dataset", "release_date", "period_date"],
+    "raw_ons_csew": ["dataset", "table_id", "period_label"],
+    "raw_police_uk_calls": ["month_start"],
+    "pfa_reconciliation": ["edition_label", "force_id"],
+    "measures": ["measure_id", "force_id", "force_name", "period_label", "breakdown_value", "unit"],
+    "measure_coverage": ["measure_id", "period_label", "missing_forces"],
 }
 # Suite -> the table that must hold rows for the suite to run (otherwise it is reported as skipped).
 REQUIRES = {

@@ -1,56 +1,78 @@
 """Run the publication gate: `python -m expectations.validate [--suite NAME ...]`.
 
-For each suite: read its DataFrame from the warehouse (DuckDB, read-only), run the suite's checkpoint
-in the GX file context under expectations/gx/ (results and Data Docs go to gx/uncommitted/), print
-every failed expectation, and exit non-zero if any failed. A JSON summary is written beside the
-warehouse (quality/last_run.json) for `make demo`'s closing line.
+Each suite's table is built by its query in expectations/queries/ (DuckDB, read-only, aggregated there
+first) and written as Parquet to gx/uncommitted/frames/; one checkpoint, `publication_gate`, validates
+them all in the GX file context under expectations/gx/ and writes Data Docs (gx/uncommitted/). Every
+failed expectation is printed with the rows it failed on, named by the suite's ROW_KEYS (for the
+measures: the measure table, the force and the period), and the exit status is non-zero if any failed.
+
+A JSON summary is written beside the warehouse (quality/last_run.json): `make publish` publishes only
+the warehouse state that a complete, passing run recorded there.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import shutil
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from extract.config import get_settings
 
 HERE = Path(__file__).resolve().parent
 QUERIES = HERE / "queries"
+GX_ROOT = HERE / "gx"
+FRAMES = GX_ROOT / "uncommitted" / "frames"
+DATA_SOURCE = "gate_frames"
+CHECKPOINT = "publication_gate"
+MAX_ROWS_SHOWN = 10
+MEASURE_SUITES = ("measures", "measure_coverage")
 
 
-def measures_query(con: duckdb.DuckDBPyConnection) -> str:
-    tables = [row[0] for row in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'measures' order by 1"
-    ).fetchall()]
-    if not tables:
-        raise SystemExit("quality: no tables in schema `measures`; run `make transform` first")
-    union = "\n    union all by name\n    ".join(f"select * from measures.{t}" for t in tables)
-    return (QUERIES / "measures.sql").read_text().replace("{measure_tables}", union)
+def suite_query(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """The suite's query, with `row_name` added: its ROW_KEYS as readable text, to name failing rows."""
+    from expectations.suites import ROW_KEYS
+
+    sql = (QUERIES / f"{name}.sql").read_text()
+    if name in MEASURE_SUITES:
+        tables = [row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'measures' order by 1"
+        ).fetchall()]
+        if not tables:
+            raise SystemExit("quality: no tables in schema `measures`; run `make transform` first")
+        union = "\n    union all by name\n    ".join(f"select * from measures.{t}" for t in tables)
+        sql = sql.replace("{measure_tables}", union)
+    parts = ", ".join(f"'{key} ' || cast(suite_rows.{key} as varchar)" for key in ROW_KEYS[name])
+    return f"select suite_rows.*, concat_ws(', ', {parts}) as row_name from (\n{sql}\n) as suite_rows"
 
 
-def read_frames(warehouse: Path, suites: list[str]) -> dict[str, pd.DataFrame | None]:
-    """Each suite's DataFrame; None for a suite whose source holds no rows (it is skipped, not failed)."""
+def write_frames(warehouse: Path, suites: list[str]) -> dict[str, int | None]:
+    """Each suite's table as FRAMES/<suite>.parquet; its row count, or None for a suite whose source holds
+    no rows (it is skipped, not failed)."""
     from expectations.suites import REQUIRES
 
     if not warehouse.is_file():
         raise SystemExit(f"quality: no warehouse at {warehouse}; run `make extract transform` first")
-    frames: dict[str, pd.DataFrame | None] = {}
+    shutil.rmtree(FRAMES, ignore_errors=True)
+    FRAMES.mkdir(parents=True)
+    rows: dict[str, int | None] = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
         for name in suites:
             required = REQUIRES.get(name)
             if required and not _has_rows(con, required):
-                frames[name] = None
+                rows[name] = None
                 continue
-            sql = measures_query(con) if name == "measures" else (QUERIES / f"{name}.sql").read_text()
-            frame = con.sql(sql).df()
-            frames[name] = None if required and frame.empty else frame
-    return frames
+            target = FRAMES / f"{name}.parquet"
+            con.execute(f"copy ({suite_query(con, name)}) to '{target}' (format parquet)")
+            count = con.execute(f"select count(*) from '{target}'").fetchone()[0]
+            rows[name] = None if required and count == 0 else count
+    return rows
 
 
 def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -66,52 +88,73 @@ def get_context():
     return gx.get_context(mode="file", project_root_dir=str(HERE))
 
 
-def ensure_checkpoint(context, name: str):
-    """The suite, its dataframe asset, validation definition and checkpoint: created when absent,
-    the suite refreshed from expectations/suites.py when its expectations changed."""
-    import great_expectations as gx
-
+def _suite(context, name: str):
+    """The stored suite, refreshed from expectations/suites.py when its expectations changed."""
     from expectations.suites import SUITES
 
     wanted = SUITES[name]()
     try:
         stored = context.suites.get(name)
     except Exception:
-        stored = None
-    if stored is None:
-        suite = context.suites.add(wanted)
-    elif _configs(stored) != _configs(wanted):
+        return context.suites.add(wanted)
+    if _configs(stored) != _configs(wanted):
         stored.expectations = []
         for expectation in wanted.expectations:
             stored.add_expectation(expectation)
         stored.save()
-        suite = stored
-    else:
-        suite = stored
-    try:
-        source = context.data_sources.get("warehouse")
-    except KeyError:
-        source = context.data_sources.add_pandas("warehouse")
+    return stored
+
+
+def _validation_definition(context, source, name: str):
+    import great_expectations as gx
+
     try:
         asset = source.get_asset(name)
     except LookupError:
-        asset = source.add_dataframe_asset(name)
+        asset = source.add_parquet_asset(name)
     try:
-        batch = asset.get_batch_definition("whole_table")
+        batch = asset.get_batch_definition("frame")
     except KeyError:
-        batch = asset.add_batch_definition_whole_dataframe("whole_table")
+        batch = asset.add_batch_definition_path("frame", path=f"{name}.parquet")
+    suite = _suite(context, name)
     try:
-        return context.checkpoints.get(name)
+        definition = context.validation_definitions.get(name)
+        if definition.batch_definition.id == batch.id and definition.suite.name == suite.name:
+            return definition
     except Exception:
-        definition = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=name, data=batch, suite=suite)
-        )
+        pass
+    return context.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+
+
+RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["row_name"],
+                 "partial_unexpected_count": MAX_ROWS_SHOWN, "include_unexpected_rows": False}
+
+
+def ensure_checkpoint(context, suites: list[str]):
+    """The one checkpoint of the gate, validating the frames of `suites` (created or updated as needed)."""
+    import great_expectations as gx
+
+    try:
+        source = context.data_sources.get(DATA_SOURCE)
+    except KeyError:
+        # relative to gx/ (main() runs GX there), so the stored configuration holds no machine's path
+        source = context.data_sources.add_pandas_filesystem(DATA_SOURCE, base_directory=Path("uncommitted/frames"))
+    definitions = [_validation_definition(context, source, name) for name in suites]
+    try:
+        checkpoint = context.checkpoints.get(CHECKPOINT)
+    except Exception:
+        checkpoint = None
+    if checkpoint is None:
         return context.checkpoints.add(gx.Checkpoint(
-            name=name,
-            validation_definitions=[definition],
-            actions=[gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")],
-            result_format={"result_format": "SUMMARY"},
+            name=CHECKPOINT, validation_definitions=definitions,
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")], result_format=RESULT_FORMAT,
         ))
+    if ([d.name for d in checkpoint.validation_definitions] != suites
+            or checkpoint.result_format != RESULT_FORMAT):
+        checkpoint.validation_definitions = definitions
+        checkpoint.result_format = RESULT_FORMAT
+        checkpoint.save()
+    return checkpoint
 
 
 def _configs(suite) -> list[dict]:
@@ -122,13 +165,21 @@ def _configs(suite) -> list[dict]:
     return sorted((plain(e) for e in suite.expectations), key=lambda c: json.dumps(c, sort_keys=True))
 
 
-def describe_failure(result) -> str:
+def describe_failure(result, suite: str) -> str:
+    """The suite and expectation, what was observed, and the rows it failed on (by their row_name)."""
     config = result.expectation_config
     kwargs = {k: v for k, v in config.kwargs.items() if k not in ("batch_id",)}
     observed = result.result or {}
-    detail = {k: observed[k] for k in ("observed_value", "unexpected_count", "partial_unexpected_list")
-              if k in observed}
-    return f"{config.type} {json.dumps(kwargs, default=str)} -> {json.dumps(detail, default=str)[:400]}"
+    detail = {k: observed[k] for k in ("observed_value", "unexpected_count") if k in observed}
+    text = f"{suite}: {config.type} {json.dumps(kwargs, default=str)} -> {json.dumps(detail, default=str)[:300]}"
+    rows = [r.get("row_name") for r in observed.get("unexpected_index_list") or [] if isinstance(r, dict)]
+    values = observed.get("unexpected_list") or []
+    for i, row in enumerate(rows[:MAX_ROWS_SHOWN]):
+        value = f": {json.dumps(values[i], default=str)}" if i < len(values) else ""
+        text += f"\n    at {row}{value}"
+    if len(rows) > MAX_ROWS_SHOWN:
+        text += f"\n    ... and {len(rows) - MAX_ROWS_SHOWN} more rows"
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,37 +191,44 @@ def main(argv: list[str] | None = None) -> int:
     suites = args.suite or list(SUITES)
     settings = get_settings()
     started = time.monotonic()
-    frames = read_frames(settings.warehouse, suites)
-    context = get_context()
-    summary: dict[str, dict] = {}
-    failed_total = 0
-    skipped = [name for name in suites if frames[name] is None]
+    from publish.release import warehouse_state
+
+    validated = warehouse_state(settings.warehouse) if settings.warehouse.is_file() else None
+    rows = write_frames(settings.warehouse, suites)
+    skipped = [name for name in suites if rows[name] is None]
     for name in skipped:
         print(f"quality: {name}: skipped: its source holds no rows in this warehouse (or, for the "
               "reconciliation, no period is covered by both sources)", file=sys.stderr)
-    suites = [name for name in suites if frames[name] is not None]
+    suites = [name for name in suites if rows[name] is not None]
+    with contextlib.chdir(GX_ROOT):
+        context = get_context()
+        checkpoint = ensure_checkpoint(context, suites)
+        result = checkpoint.run()
+    by_suite = {run.suite_name: run for run in result.run_results.values()}
+    summary: dict[str, dict] = {}
+    failed_total = 0
     for name in suites:
-        checkpoint = ensure_checkpoint(context, name)
-        result = checkpoint.run(batch_parameters={"dataframe": frames[name]})
-        results = [r for run in result.run_results.values() for r in run.results]
+        results = by_suite[name].results
         failed = [r for r in results if not r.success]
         failed_total += len(failed)
-        summary[name] = {"rows": len(frames[name]), "expectations": len(results), "failed": len(failed)}
+        summary[name] = {"rows": rows[name], "expectations": len(results), "failed": len(failed)}
         state = "passed" if not failed else "FAILED"
         print(f"quality: {name}: {len(results) - len(failed)}/{len(results)} expectations {state} "
-              f"on {len(frames[name]):,} rows", file=sys.stderr)
+              f"on {rows[name]:,} rows", file=sys.stderr)
         for r in failed:
-            print(f"  failed: {describe_failure(r)}", file=sys.stderr)
-    docs = HERE / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+            print(f"  failed: {describe_failure(r, name)}", file=sys.stderr)
+    docs = GX_ROOT / "uncommitted" / "data_docs" / "local_site" / "index.html"
     out = settings.warehouse_dir / "quality" / "last_run.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"run_at": datetime.now(UTC).isoformat(), "suites": summary, "skipped": skipped,
-                               "success": failed_total == 0, "data_docs": str(docs)}, indent=2))
+    out.write_text(json.dumps({"run_at": datetime.now(UTC).isoformat(), "checkpoint": CHECKPOINT,
+                               "suites": summary, "skipped": skipped, "success": failed_total == 0,
+                               "complete": args.suite is None, "warehouse": validated, "data_docs": str(docs)},
+                              indent=2))
     checks = sum(s["expectations"] for s in summary.values())
     verdict = "passed" if failed_total == 0 else f"FAILED ({failed_total} failed)"
     skipped_note = f" ({len(skipped)} skipped: {', '.join(skipped)})" if skipped else ""
-    print(f"quality: {len(suites)} suites{skipped_note}, {checks} expectations {verdict} in "
-          f"{time.monotonic() - started:.1f}s; Data Docs: {docs}")
+    print(f"quality: checkpoint {CHECKPOINT}: {len(suites)} suites{skipped_note}, {checks} expectations {verdict} "
+          f"in {time.monotonic() - started:.1f}s; Data Docs: {docs}")
     return 0 if failed_total == 0 else 1
 
 

@@ -1,0 +1,1 @@
+"""The static HTML report of a release (see report/site.py)."""

@@ -1,0 +1,258 @@
+"""The quality gate and publication, on copies of the sample warehouse: what passes is published with its
+manifest and revisions; what fails stops at the gate, naming table, force and expectation, and leaves the
+last release as it was."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import SamplePipeline, copy_warehouse, query
+
+from extract.config import PROJECT_ROOT, Settings
+
+pytestmark = pytest.mark.slow
+
+KENT, GWENT, GMP = "E23000032", "W15000002", "E23000005"
+
+
+def make(targets: list[str], warehouse: Path, releases: Path) -> subprocess.CompletedProcess[str]:
+    """The Makefile's steps, as `make build` runs them after extract and transform."""
+    env = {**os.environ, "PPF_RELEASES": str(releases)}
+    return subprocess.run(["make", *targets, f"WAREHOUSE={warehouse}"], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+def settings_for(warehouse: Path) -> Settings:
+    return Settings(source="sample", warehouse=warehouse, sample_dir=warehouse.parent / "sample", sample_scale=0.02)
+
+
+@dataclass
+class FirstRelease:
+    warehouse: Path
+    releases: Path
+    release: Path
+    output: str
+
+
+@pytest.fixture(scope="module")
+def first_release(sample_pipeline: SamplePipeline, tmp_path_factory: pytest.TempPathFactory) -> FirstRelease:
+    """The sample warehouse through `make quality publish`: one complete, passing gate run, one release."""
+    root = tmp_path_factory.mktemp("published")
+    warehouse = copy_warehouse(sample_pipeline.warehouse, root / "warehouse")
+    releases = root / "releases"
+    result = make(["quality", "publish"], warehouse, releases)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return FirstRelease(warehouse, releases, (releases / "latest").resolve(), result.stdout + result.stderr)
+
+
+def _copy_with_quality(first: FirstRelease, target: Path) -> Path:
+    """The published warehouse and its quality record, as they were (file times kept)."""
+    warehouse = copy_warehouse(first.warehouse, target)
+    shutil.copytree(first.warehouse.parent / "quality", target / "quality")
+    return warehouse
+
+
+def test_the_first_release_holds_every_measure_with_a_true_manifest(first_release: FirstRelease) -> None:
+    from expectations.suites import SUITES
+
+    assert f"quality: checkpoint publication_gate: {len(SUITES)} suites," in first_release.output
+    assert "expectations passed" in first_release.output
+    release = first_release.release
+    manifest = json.loads((release / "manifest.json").read_text())
+    assert manifest["release_id"] == release.name and manifest["previous_release"] is None
+    tables = [t for (t,) in query(first_release.warehouse, "select table_name from information_schema.tables "
+                                                           "where table_schema = 'measures' order by 1")]
+    assert sorted(p.stem for p in (release / "measures").glob("*.csv")) == tables
+    assert sorted(p.stem for p in (release / "measures").glob("*.parquet")) == tables
+    assert (release / "catalogue.csv").is_file() and (release / "analysis" / "measure_assessment.parquet").is_file()
+    assert (release / "data_docs" / "index.html").is_file()
+    files = {f["path"]: f for f in manifest["files"]}
+    for path in release.rglob("*"):
+        if path.is_file() and path.name != "manifest.json" and "data_docs" not in path.parts:
+            entry = files[path.relative_to(release).as_posix()]
+            assert entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    # the rows of a measure file are the rows of its table (read by the csv module)
+    with open(release / "measures" / "police_recorded_asb_incidents.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == files["measures/police_recorded_asb_incidents.csv"]["rows"] == query(
+        first_release.warehouse, "select count(*) from measures.police_recorded_asb_incidents")[0][0]
+    assert manifest["quality"]["success"] and manifest["quality"]["complete"]
+    sources = {s["source"] for s in manifest["sources"]}
+    assert {"police_uk", "home_office", "ons", "home_office_workforce", "ons_csew", "police_uk_calls",
+            "police_uk_api"} <= sources
+    archive = next(s for s in manifest["sources"] if s["source"] == "police_uk")
+    assert archive["release"] == "2025-12" and len(archive["sha256"]) == 64
+    assert (release / "revisions.csv").read_text().count("\n") == 1  # the header: nothing to compare with
+
+
+def test_bad_data_stops_at_the_gate_naming_table_force_and_expectation(
+    first_release: FirstRelease, tmp_path: Path
+) -> None:
+    warehouse = copy_warehouse(first_release.warehouse, tmp_path / "corrupted")
+    before = sorted(p.name for p in first_release.releases.iterdir())
+    with duckdb.connect(str(warehouse)) as con:
+        # a proportion over 100, a force missing from a measure, a gap turned into a zero, and a raw row
+        # count that no longer matches its file
+        con.execute("update measures.calls_999_answered_within_10_seconds set value = 150 where force_id = "
+                    f"'{KENT}' and period_start = (select max(period_start) from "
+                    "measures.calls_999_answered_within_10_seconds) and unit = 'percent'")
+        con.execute(f"delete from measures.homicides where force_id = '{GWENT}'")
+        con.execute("update measures.town_centre_crime_police_uk set value = 0 "
+                    f"where force_id = '{GMP}' and breakdown_value = 'Robbery'")
+        con.execute("delete from raw_police_uk.street where force_slug = 'kent' and file_month = '2025-08' "
+                    "and crime_type = 'Anti-social behaviour'")
+    result = make(["quality", "publish"], warehouse, first_release.releases)
+    assert result.returncode != 0
+    report = result.stderr
+    assert "measures: expect_column_values_to_be_between" in report and '"max_value": 100' in report
+    assert f"measure_id calls_999_answered_within_10_seconds, force_id {KENT}, force_name Kent" in report
+    assert "measure_coverage: expect_column_pair_values_to_be_equal" in report
+    assert "measure_id homicides" in report and f"missing_forces {GWENT} Gwent" in report
+    assert "expect_column_values_to_be_null" in report and f"force_id {GMP}" in report
+    assert "raw_police_uk: expect_column_pair_values_to_be_equal" in report
+    assert "publish" not in result.stdout  # make stopped at the gate
+    assert sorted(p.name for p in first_release.releases.iterdir()) == before
+    assert (first_release.releases / "latest").resolve() == first_release.release
+    # publishing by hand is refused too: the last quality run of this warehouse failed
+    refused = subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "python"), "-m", "publish"], cwd=PROJECT_ROOT,
+                             env={**os.environ, "PPF_WAREHOUSE": str(warehouse),
+                                  "PPF_RELEASES": str(first_release.releases)},
+                             capture_output=True, text=True, timeout=300)
+    assert refused.returncode == 1 and "publish: refused: the last quality run failed" in refused.stderr
+
+
+def test_a_new_build_publishes_exactly_its_revised_values(first_release: FirstRelease, tmp_path: Path) -> None:
+    warehouse = copy_warehouse(first_release.warehouse, tmp_path / "revised")
+    [(old_value, label, start, period_type, breakdown, breakdown_value)] = query(warehouse, f"""
+        select value, period_label, period_start, period_type, breakdown, breakdown_value
+        from measures.homicides where unit = 'count' and force_id = '{KENT}' and status = 'ok'
+        order by period_start desc, breakdown, breakdown_value limit 1""")
+    with duckdb.connect(str(warehouse)) as con:  # a revised figure, as a new source release would bring
+        con.execute("update measures.homicides set value = value + 7 where unit = 'count' and "
+                    "force_id = ? and period_start = ? and period_type = ? and breakdown = ? and breakdown_value = ?",
+                    [KENT, start, period_type, breakdown, breakdown_value])
+    result = make(["quality", "publish"], warehouse, first_release.releases)
+    assert result.returncode == 0, result.stdout + result.stderr
+    release = (first_release.releases / "latest").resolve()
+    assert release != first_release.release
+    with open(release / "revisions.csv", newline="", encoding="utf-8") as fh:
+        revisions = list(csv.DictReader(fh))
+    assert [(r["measure_id"], r["force_id"], r["period_label"], r["revision"], float(r["previous_value"]),
+             float(r["value"])) for r in revisions] == [
+        ("homicides", KENT, label, "revised", old_value, old_value + 7)]
+    manifest = json.loads((release / "manifest.json").read_text())
+    assert manifest["previous_release"] == first_release.release.name and manifest["revisions"] == 1
+    assert first_release.release.is_dir()  # the previous release is kept
+
+
+def test_publish_refuses_a_warehouse_changed_after_its_quality_run(first_release: FirstRelease,
+                                                                     tmp_path: Path) -> None:
+    from publish.release import PublishRefused, check_gate
+
+    warehouse = _copy_with_quality(first_release, tmp_path / "later")
+    check_gate(settings_for(warehouse))  # as validated: cleared
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create table main.scratch as select 1 as x")
+    with pytest.raises(PublishRefused, match="the warehouse changed after the last quality run"):
+        check_gate(settings_for(warehouse))
+    (tmp_path / "later" / "quality" / "last_run.json").unlink()
+    with pytest.raises(PublishRefused, match="no quality run recorded"):
+        check_gate(settings_for(warehouse))
+
+
+def test_an_interrupted_publish_leaves_the_last_release_untouched(
+    first_release: FirstRelease, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from publish import release as publishing
+
+    warehouse = _copy_with_quality(first_release, tmp_path / "interrupted")
+    releases = tmp_path / "releases"
+    shutil.copytree(first_release.releases, releases, symlinks=True)
+    before = sorted(p.name for p in releases.iterdir())
+    latest = (releases / "latest").resolve()
+    calls = []
+
+    def killed_part_way(path: Path) -> str:
+        calls.append(path)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+        return "0" * 64
+
+    monkeypatch.setattr(publishing, "sha256_file", killed_part_way)
+    with pytest.raises(KeyboardInterrupt):
+        publishing.publish(settings_for(warehouse), releases, log=lambda m: None)
+    assert sorted(p.name for p in releases.iterdir()) == before  # no new release, no .incomplete- folder
+    assert (releases / "latest").resolve() == latest
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) -> None:
+    from publish.release import _export
+
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("create table t as select * from (values ('=HYPERLINK(\"x\")', -3.5), ('+1', 2.0), "
+                    "('-2 forces', 1.0), ('@SUM(A1)', 0.0), ('plain', -1.0)) v(note, value)")
+        _export(con, "t", tmp_path / "out" / "t")
+    with open(tmp_path / "out" / "t.csv", newline="", encoding="utf-8") as fh:
+        rows = {r["note"]: r["value"] for r in csv.DictReader(fh)}
+    assert rows == {"'=HYPERLINK(\"x\")": "-3.5", "'+1": "2.0", "'-2 forces": "1.0", "'@SUM(A1)": "0.0",
+                    "plain": "-1.0"}
+    typed = duckdb.sql(f"select note, value from '{tmp_path / 'out' / 't.parquet'}' order by value").fetchall()
+    assert typed[0] == ('=HYPERLINK("x")', -3.5)  # Parquet keeps the data as it is
+
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
+    browser = shutil.which("chromium")
+    if browser is None:
+        pytest.fail("Debian's chromium is not installed: `make browser` installs it (make test does it first)")
+    return subprocess.run([browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_the_report_renders_a_force_page_with_charts_and_values_in_headless_chromium(
+    first_release: FirstRelease, tmp_path: Path
+) -> None:
+    release = (first_release.releases / "latest").resolve()
+    site = tmp_path / "site"
+    result = subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "python"), "-m", "report", "--release",
+                             str(release), "--out", str(site)], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    forces = query(first_release.warehouse, "select count(*) from reference.police_force_areas")[0][0]
+    assert (site / "index.html").is_file() and len(list((site / "force").glob("*.html"))) == forces == 43
+    page = site / "force" / f"{KENT}.html"
+    assert "http://" not in page.read_text() and "https://" not in page.read_text()  # nothing fetched: offline
+
+    # the value the page shows for 999 calls answered within 10 seconds, against the release's CSV
+    with open(release / "measures" / "calls_999_answered_within_10_seconds.csv", newline="", encoding="utf-8") as fh:
+        kent = [r for r in csv.DictReader(fh) if r["force_id"] == KENT and r["unit"] == "percent"
+                and r["breakdown"] == "total"]
+    latest = max(kent, key=lambda r: r["period_start"])
+    expected = f"{float(latest['value']):,.1f}%"
+
+    dom = _chromium(["--dump-dom", page.as_uri()], tmp_path / "profile")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    html = dom.stdout
+    assert "<h1>Kent</h1>" in html
+    assert f'data-measure="calls_999_answered_within_10_seconds">{expected}</span>' in html
+    measures_shown = html.count('class="measure"')
+    assert measures_shown >= 30 and html.count("<svg") >= measures_shown  # every measure has its chart
+    assert html.count("<polyline") >= measures_shown  # and the charts hold drawn lines
+
+    screenshot = tmp_path / "kent.png"
+    shot = _chromium(["--window-size=1280,2400", f"--screenshot={screenshot}", page.as_uri()], tmp_path / "profile2")
+    assert shot.returncode == 0, shot.stderr[-2000:]
+    data = screenshot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000  # a drawn page, not a blank one
