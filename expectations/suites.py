@@ -9,7 +9,9 @@ Each suite validates one DataFrame built by a query in expectations/queries/:
 - pfa_reconciliation: one row per ONS PFA tables edition x force, ONS's total recorded crime against
   the warehouse's own total from the Home Office tables for the same 12 months;
 - measures: every row of every measure table (the measure contract's columns);
-- measure_coverage: one row per measure table x period, with the forces it has rows for.
+- measure_coverage: one row per measure table x period, with the forces it has rows for;
+- measure_jumps: one row per published value with an earlier one, and the change (flagged for review
+  beyond a bound, never failed: expectations with meta review_only).
 
 A suite listed in REQUIRES is skipped (and says so) when the table it needs holds no rows: a warehouse
 built from a mirror without that publisher's files.
@@ -140,6 +142,25 @@ def measure_coverage_suite() -> gx.ExpectationSuite:
     )
 
 
+# Jumps from one published period to the next beyond these bounds are flagged for review, not failed:
+# a proportion moving by more than 20 percentage points, anything else by more than half.
+JUMP_BOUND_PERCENTAGE_POINTS = 20
+JUMP_BOUND_RELATIVE = 0.5
+REVIEW_ONLY = {"review_only": True}
+
+
+def measure_jumps_suite() -> gx.ExpectationSuite:
+    return gx.ExpectationSuite(
+        name="measure_jumps",
+        expectations=[
+            gxe.ExpectColumnValuesToBeBetween(column="jump", min_value=0, max_value=JUMP_BOUND_PERCENTAGE_POINTS,
+                                              meta=REVIEW_ONLY, **_when('unit=="percent"')),
+            gxe.ExpectColumnValuesToBeBetween(column="jump", min_value=0, max_value=JUMP_BOUND_RELATIVE,
+                                              meta=REVIEW_ONLY, **_when('unit!="percent"')),
+        ],
+    )
+
+
 def raw_home_office_workforce_suite() -> gx.ExpectationSuite:
     zero = {"min_value": 0, "max_value": 0}
     return gx.ExpectationSuite(
@@ -241,6 +262,7 @@ SUITES = {
     "pfa_reconciliation": pfa_reconciliation_suite,
     "measures": measures_suite,
     "measure_coverage": measure_coverage_suite,
+    "measure_jumps": measure_jumps_suite,
 }
 # Suite -> the columns that identify a row, printed to name the rows an expectation failed on.
 ROW_KEYS = {
@@ -252,6 +274,8 @@ ROW_KEYS = {
     "pfa_reconciliation": ["edition_label", "force_id"],
     "measures": ["measure_id", "force_id", "force_name", "period_label", "breakdown_value", "unit"],
     "measure_coverage": ["measure_id", "period_label", "missing_forces"],
+    "measure_jumps": ["measure_id", "force_id", "force_name", "previous_period_label", "period_label",
+                      "breakdown_value", "unit"],
 }
 # Suite -> the table that must hold rows for the suite to run (otherwise it is reported as skipped).
 REQUIRES = {

@@ -32,7 +32,8 @@ FRAMES = GX_ROOT / "uncommitted" / "frames"
 DATA_SOURCE = "gate_frames"
 CHECKPOINT = "publication_gate"
 MAX_ROWS_SHOWN = 10
-MEASURE_SUITES = ("measures", "measure_coverage")
+MAX_FLAGGED_KEPT = 1000  # flagged rows listed in quality/last_run.json
+MEASURE_SUITES = ("measures", "measure_coverage", "measure_jumps")
 
 
 def suite_query(con: duckdb.DuckDBPyConnection, name: str) -> str:
@@ -160,7 +161,7 @@ def ensure_checkpoint(context, suites: list[str]):
 def _configs(suite) -> list[dict]:
     def plain(expectation) -> dict:
         config = expectation.configuration.to_json_dict()
-        return {"type": config["type"], "kwargs": config["kwargs"]}
+        return {"type": config["type"], "kwargs": config["kwargs"], "meta": config.get("meta") or {}}
 
     return sorted((plain(e) for e in suite.expectations), key=lambda c: json.dumps(c, sort_keys=True))
 
@@ -207,16 +208,27 @@ def main(argv: list[str] | None = None) -> int:
     by_suite = {run.suite_name: run for run in result.run_results.values()}
     summary: dict[str, dict] = {}
     failed_total = 0
+    flagged_total = 0
     for name in suites:
         results = by_suite[name].results
-        failed = [r for r in results if not r.success]
+        review = [r for r in results if not r.success and (r.expectation_config.meta or {}).get("review_only")]
+        failed = [r for r in results if not r.success and r not in review]
         failed_total += len(failed)
-        summary[name] = {"rows": rows[name], "expectations": len(results), "failed": len(failed)}
+        flagged = sum((r.result or {}).get("unexpected_count", 0) for r in review)
+        flagged_total += flagged
+        summary[name] = {"rows": rows[name], "expectations": len(results), "failed": len(failed),
+                         "flagged_for_review": flagged,
+                         "flagged_rows": [row.get("row_name") for r in review
+                                          for row in (r.result or {}).get("unexpected_index_list") or []
+                                          if isinstance(row, dict)][:MAX_FLAGGED_KEPT]}
         state = "passed" if not failed else "FAILED"
+        note = f"; {flagged:,} rows flagged for review" if flagged else ""
         print(f"quality: {name}: {len(results) - len(failed)}/{len(results)} expectations {state} "
-              f"on {rows[name]:,} rows", file=sys.stderr)
+              f"on {rows[name]:,} rows{note}", file=sys.stderr)
         for r in failed:
             print(f"  failed: {describe_failure(r, name)}", file=sys.stderr)
+        for r in review:
+            print(f"  flagged for review (not a failure): {describe_failure(r, name)}", file=sys.stderr)
     docs = GX_ROOT / "uncommitted" / "data_docs" / "local_site" / "index.html"
     out = settings.warehouse_dir / "quality" / "last_run.json"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -226,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
                               indent=2))
     checks = sum(s["expectations"] for s in summary.values())
     verdict = "passed" if failed_total == 0 else f"FAILED ({failed_total} failed)"
+    if flagged_total:
+        verdict += f", {flagged_total:,} values flagged for review"
     skipped_note = f" ({len(skipped)} skipped: {', '.join(skipped)})" if skipped else ""
     print(f"quality: checkpoint {CHECKPOINT}: {len(suites)} suites{skipped_note}, {checks} expectations {verdict} "
           f"in {time.monotonic() - started:.1f}s; Data Docs: {docs}")

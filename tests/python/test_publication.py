@@ -119,6 +119,12 @@ def test_bad_data_stops_at_the_gate_naming_table_force_and_expectation(
     assert "measure_id homicides" in report and f"missing_forces {GWENT} Gwent" in report
     assert "expect_column_values_to_be_null" in report and f"force_id {GMP}" in report
     assert "raw_police_uk: expect_column_pair_values_to_be_equal" in report
+    # the jump to 150% is also flagged for review (a flag on its own would not stop the gate)
+    assert "flagged for review (not a failure): measure_jumps" in report
+    last_run = json.loads((warehouse.parent / "quality" / "last_run.json").read_text())
+    assert not last_run["success"]
+    assert any(row.startswith(f"measure_id calls_999_answered_within_10_seconds, force_id {KENT}")
+               for row in last_run["suites"]["measure_jumps"]["flagged_rows"])
     assert "publish" not in result.stdout  # make stopped at the gate
     assert sorted(p.name for p in first_release.releases.iterdir()) == before
     assert (first_release.releases / "latest").resolve() == first_release.release
