@@ -11,6 +11,7 @@ Each suite validates one DataFrame built by a query in expectations/queries/:
 - measures: one row per measure table x force x period, counting its rows that break each rule of the
   measure contract (aggregated in DuckDB: a million rows on the sample become about 15,000);
 - measure_coverage: one row per measure table x period, with the forces it has rows for;
+- table_schemas: one row per column of every raw and measure table, against expected_schema.csv;
 - measure_jumps: one row per published value with an earlier one, and the change (flagged for review
   beyond a bound, never failed: expectations with meta review_only).
 
@@ -134,6 +135,17 @@ def measure_jumps_suite() -> gx.ExpectationSuite:
     )
 
 
+def table_schemas_suite() -> gx.ExpectationSuite:
+    return gx.ExpectationSuite(
+        name="table_schemas",
+        expectations=[
+            gxe.ExpectTableRowCountToBeBetween(min_value=1),
+            # every raw and measure table has the columns and types expectations/expected_schema.csv records
+            gxe.ExpectColumnValuesToBeInSet(column="schema_check", value_set=["as expected"]),
+        ],
+    )
+
+
 def raw_home_office_workforce_suite() -> gx.ExpectationSuite:
     zero = {"min_value": 0, "max_value": 0}
     return gx.ExpectationSuite(
@@ -236,6 +248,7 @@ SUITES = {
     "measures": measures_suite,
     "measure_coverage": measure_coverage_suite,
     "measure_jumps": measure_jumps_suite,
+    "table_schemas": table_schemas_suite,
 }
 # Suite -> the columns that identify a row, printed to name the rows an expectation failed on.
 ROW_KEYS = {
@@ -249,6 +262,7 @@ ROW_KEYS = {
     "measure_coverage": ["measure_id", "period_label", "missing_forces"],
     "measure_jumps": ["measure_id", "force_id", "force_name", "previous_period_label", "period_label",
                       "breakdown_value", "unit"],
+    "table_schemas": ["table_name", "column_name", "expected_type", "actual_type"],
 }
 # Suite -> the table that must hold rows for the suite to run (otherwise it is reported as skipped).
 REQUIRES = {

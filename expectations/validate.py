@@ -40,7 +40,7 @@ def suite_query(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """The suite's query, with `row_name` added: its ROW_KEYS as readable text, to name failing rows."""
     from expectations.suites import ROW_KEYS
 
-    sql = (QUERIES / f"{name}.sql").read_text()
+    sql = (QUERIES / f"{name}.sql").read_text().replace("{expected_schema}", str(HERE / "expected_schema.csv"))
     if name in MEASURE_SUITES:
         tables = [row[0] for row in con.execute(
             "select table_name from information_schema.tables where table_schema = 'measures' order by 1"

@@ -106,6 +106,7 @@ def test_bad_data_stops_at_the_gate_naming_table_force_and_expectation(
                     f"'{KENT}' and period_start = (select max(period_start) from "
                     "measures.calls_999_answered_within_10_seconds) and unit = 'percent'")
         con.execute(f"delete from measures.homicides where force_id = '{GWENT}'")
+        con.execute("alter table measures.homicides add column extra_note varchar")  # a schema change
         con.execute("update measures.town_centre_crime_police_uk set value = 0 "
                     f"where force_id = '{GMP}' and breakdown_value = 'Robbery'")
         con.execute("delete from raw_police_uk.street where force_slug = 'kent' and file_month = '2025-08' "
@@ -120,6 +121,7 @@ def test_bad_data_stops_at_the_gate_naming_table_force_and_expectation(
     assert '{"column": "gap_rows_with_value"' in report
     assert f"force_id {GMP}, force_name Greater Manchester" in report and "Robbery count not_available 0.0" in report
     assert "raw_police_uk: expect_column_pair_values_to_be_equal" in report
+    assert "table_name measures.homicides, column_name extra_note, actual_type VARCHAR" in report
     # the jump to 150% is also flagged for review (a flag on its own would not stop the gate)
     assert "flagged for review (not a failure): measure_jumps" in report
     last_run = json.loads((warehouse.parent / "quality" / "last_run.json").read_text())
