@@ -84,7 +84,8 @@ coverage: $(INSTALLED) ## the measure catalogue by topic and tier: which measure
 	@$(PY) -m extract.coverage
 
 test: $(INSTALLED) browser lint ## lint, then the test suite (loaders, sample, dbt end to end, GX gate, publish, report)
-	@$(PY) -m pytest
+	@# one worker per core, each test file on one worker; the shared sample is built once (tests/python/conftest.py)
+	@$(PY) -m pytest -n auto --dist loadfile
 
 lint: $(INSTALLED) ## sqlfluff (dbt templater, in-memory target) and ruff
 	@$(VENV)/bin/ruff check extract expectations publish report tests

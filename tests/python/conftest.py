@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -13,7 +15,7 @@ import threading
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from email.utils import formatdate
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -247,13 +249,34 @@ def run_dbt_build(warehouse: Path, tmp_path: Path, select: str | None = None) ->
 # changes a warehouse works on its own copy (`copy_warehouse`).
 
 
+def shared_once(tmp_path_factory: pytest.TempPathFactory, name: str,
+                build: Callable[[Path], object]) -> tuple[Path, object]:
+    """(folder, value): a folder that `build(folder)` fills once per test session, and what build returned,
+    shared by every pytest-xdist worker.
+
+    Under xdist the first worker to take the lock builds while the others wait, then all read the same
+    folder (the session's temporary root is shared by its workers) and the value, pickled beside it;
+    without xdist it is a plain temporary folder."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.mktemp(name)
+        return folder, build(folder)
+    root = tmp_path_factory.getbasetemp().parent
+    folder, value = root / name, root / f"{name}.pickle"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not value.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            value.write_bytes(pickle.dumps(build(folder)))
+    return folder, pickle.loads(value.read_bytes())
+
+
 @pytest.fixture(scope="session")
 def home_office_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     """The Home Office sample mirror (root, manifest). Read-only: copy it before changing anything."""
     from extract.home_office.sample import generate_home_office_mirror
 
-    root = tmp_path_factory.mktemp("home_office_mirror")
-    return root, generate_home_office_mirror(root)
+    return shared_once(tmp_path_factory, "home_office_mirror", generate_home_office_mirror)
 
 
 @dataclass(frozen=True)
@@ -276,20 +299,22 @@ def sample_pipeline(tmp_path_factory: pytest.TempPathFactory,
     from extract.police_uk.calls_sample import generate_calls_mirror
     from extract.police_uk.sample import generate_archive_mirror
 
-    base = tmp_path_factory.mktemp("sample_pipeline")
-    mirror, warehouse = base / "mirror", base / "warehouse" / "ppf.duckdb"
-    shutil.copytree(home_office_sample[0], mirror, copy_function=os.link)  # hard links: no 100 MB copy
-    generate_ons_pfa_mirror(mirror, prc_ods=find_prc_ods(mirror))
-    archive = generate_archive_mirror(mirror, release="2025-12", n_months=6, scale=0.005)
-    generate_workforce_mirror(mirror)
-    generate_csew_mirror(mirror)
-    generate_calls_mirror(mirror)
-    generate_api_mirror(mirror)
-    extracted = run_cli(["-m", "extract", "run"], {"PPF_WAREHOUSE": str(warehouse), "PPF_SOURCE": str(mirror)})
-    assert extracted.returncode == 0, extracted.stderr
-    built = run_dbt_build(warehouse, base)
-    assert built.returncode == 0, built.stdout + built.stderr
-    return SamplePipeline(mirror, archive, warehouse, extracted.stdout + extracted.stderr)
+    def build(base: Path) -> None:
+        mirror, warehouse = base / "mirror", base / "warehouse" / "ppf.duckdb"
+        shutil.copytree(home_office_sample[0], mirror, copy_function=os.link)  # hard links: no 100 MB copy
+        generate_ons_pfa_mirror(mirror, prc_ods=find_prc_ods(mirror))
+        archive = generate_archive_mirror(mirror, release="2025-12", n_months=6, scale=0.005)
+        generate_workforce_mirror(mirror)
+        generate_csew_mirror(mirror)
+        generate_calls_mirror(mirror)
+        generate_api_mirror(mirror)
+        extracted = run_cli(["-m", "extract", "run"], {"PPF_WAREHOUSE": str(warehouse), "PPF_SOURCE": str(mirror)})
+        assert extracted.returncode == 0, extracted.stderr
+        built = run_dbt_build(warehouse, base)
+        assert built.returncode == 0, built.stdout + built.stderr
+        return SamplePipeline(mirror, archive, warehouse, extracted.stdout + extracted.stderr)
+
+    return shared_once(tmp_path_factory, "sample_pipeline", build)[1]
 
 
 def copy_warehouse(warehouse: Path, target_dir: Path) -> Path:
