@@ -60,6 +60,8 @@ def raw_police_uk_suite() -> gx.ExpectationSuite:
             # the recorded row count is the number of rows the warehouse holds for the file
             gxe.ExpectColumnPairValuesToBeEqual(column_A="row_count", column_B="rows_loaded",
                                                 **_when('status=="loaded"')),
+            # a force-month without a file is allowed only where seeds/police_uk_known_gaps.csv lists it
+            gxe.ExpectColumnValuesToBeInSet(column="is_known_gap", value_set=[True], **_when('status=="missing"')),
             # a missing file is a gap, never rows (nor a zero row count)
             gxe.ExpectColumnValuesToBeBetween(column="rows_loaded", **zero, **_when('status=="missing"')),
             gxe.ExpectColumnValuesToBeNull(column="row_count", **_when('status=="missing"')),
@@ -256,7 +258,7 @@ ROW_KEYS = {
     "raw_home_office": ["dataset", "financial_year", "financial_quarter"],
     "raw_home_office_workforce": ["dataset", "release_date", "period_date"],
     "raw_ons_csew": ["dataset", "table_id", "period_label"],
-    "raw_police_uk_calls": ["month_start"],
+    "raw_police_uk_calls": ["month_start", "offending_forces"],
     "pfa_reconciliation": ["edition_label", "force_id"],
     "measures": ["measure_id", "force_id", "force_name", "period_label", "offending_rows"],
     "measure_coverage": ["measure_id", "period_label", "missing_forces"],

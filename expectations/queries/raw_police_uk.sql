@@ -102,7 +102,15 @@ select
     coalesce(loaded_rows.rows_with_unknown_code, 0) as rows_with_unknown_code,
     coalesce(loaded_rows.rows_for_other_month, 0) as rows_for_other_month,
     coalesce(loaded_rows.rows_outside_great_britain, 0) as rows_outside_great_britain,
-    coalesce(loaded_rows.rows_without_location, 0) / greatest(loaded_rows.rows_loaded, 1) as share_without_location
+    coalesce(loaded_rows.rows_without_location, 0) / greatest(loaded_rows.rows_loaded, 1) as share_without_location,
+    exists (
+        select 1 from reference.police_uk_known_gaps as gaps
+        where
+            gaps.police_uk_slug = coalesce(files.force_slug, loaded_rows.force_slug)
+            and gaps.dataset in ('all', coalesce(files.dataset, loaded_rows.dataset))
+            and coalesce(files.file_month, loaded_rows.file_month) >= gaps.month_from
+            and coalesce(files.file_month, loaded_rows.file_month) <= coalesce(gaps.month_to, '9999-12')
+    ) as is_known_gap
 from files
 full outer join loaded_rows
     on

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import SamplePipeline, copy_warehouse, query
+from conftest import SamplePipeline, copy_warehouse, query, run_cli, run_dbt_build
 
 from extract.config import PROJECT_ROOT, Settings
 
@@ -94,6 +94,46 @@ def test_the_first_release_holds_every_measure_with_a_true_manifest(first_releas
     assert (release / "revisions.csv").read_text().count("\n") == 1  # the header: nothing to compare with
 
 
+def _sample_with_kent_calls(sample_pipeline: SamplePipeline, target: Path, change) -> Path:
+    """A copy of the sample mirror (hard links) whose September 2025 call-answering file has Kent's row
+    changed by `change(cells)`; the new file replaces its link, so the shared sample is untouched."""
+    shutil.copytree(sample_pipeline.mirror, target, copy_function=os.link)  # hard links: no 100 MB copy
+    [calls_file] = target.rglob("999-call-answering-2025-09.csv")
+    text = calls_file.read_text(encoding="utf-8")
+    line = next(row for row in text.splitlines() if row.startswith("Kent Police,"))
+    cells = line.split(",")
+    change(cells)
+    calls_file.unlink()
+    calls_file.write_text(text.replace(line, ",".join(cells)), encoding="utf-8")
+    return target
+
+
+def test_make_build_on_a_corrupted_source_stops_at_the_gate(
+    first_release: FirstRelease, sample_pipeline: SamplePipeline, tmp_path: Path
+) -> None:
+    """The whole `make build` on a source file the loader and dbt accept but the gate does not: Kent's 999
+    calls of September 2025 published with a total (20,000) below the calls answered in its three bands,
+    which would publish a wrong call volume. (A negative count never gets this far: the loader refuses it.)"""
+    def total_below_answered(cells: list[str]) -> None:
+        cells[5] = "20000"
+
+    mirror = _sample_with_kent_calls(sample_pipeline, tmp_path / "mirror", total_below_answered)
+    warehouse = copy_warehouse(first_release.warehouse, tmp_path / "corrupted")
+    before = sorted(p.name for p in first_release.releases.iterdir())
+    env = {**os.environ, "PPF_RELEASES": str(first_release.releases)}
+    result = subprocess.run(["make", "build", f"SOURCE={mirror}", f"WAREHOUSE={warehouse}"], cwd=PROJECT_ROOT,
+                            env=env, capture_output=True, text=True, timeout=1200)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "police_uk_calls: " in output and "transform: " in output  # extract and transform ran, then the gate
+    assert ('raw_police_uk_calls: expect_column_values_to_be_between {"column": "rows_with_total_below_answered"'
+            in output)
+    assert "at month_start 2025-09-01, offending_forces Kent Police" in output
+    assert "publish: release" not in output and "report: " not in output
+    assert sorted(p.name for p in first_release.releases.iterdir()) == before
+    assert (first_release.releases / "latest").resolve() == first_release.release
+
+
 def test_bad_data_stops_at_the_gate_naming_table_force_and_expectation(
     first_release: FirstRelease, tmp_path: Path
 ) -> None:
@@ -139,27 +179,52 @@ def test_bad_data_stops_at_the_gate_naming_table_force_and_expectation(
     assert refused.returncode == 1 and "publish: refused: the last quality run failed" in refused.stderr
 
 
-def test_a_new_build_publishes_exactly_its_revised_values(first_release: FirstRelease, tmp_path: Path) -> None:
-    warehouse = copy_warehouse(first_release.warehouse, tmp_path / "revised")
-    [(old_value, label, start, period_type, breakdown, breakdown_value)] = query(warehouse, f"""
-        select value, period_label, period_start, period_type, breakdown, breakdown_value
-        from measures.homicides where unit = 'count' and force_id = '{KENT}' and status = 'ok'
-        order by period_start desc, breakdown, breakdown_value limit 1""")
-    with duckdb.connect(str(warehouse)) as con:  # a revised figure, as a new source release would bring
-        con.execute("update measures.homicides set value = value + 7 where unit = 'count' and "
-                    "force_id = ? and period_start = ? and period_type = ? and breakdown = ? and breakdown_value = ?",
-                    [KENT, start, period_type, breakdown, breakdown_value])
+def test_a_new_build_on_changed_sample_data_publishes_exactly_its_revised_values(
+    first_release: FirstRelease, sample_pipeline: SamplePipeline, tmp_path: Path
+) -> None:
+    # the sample with one published file changed: Kent's 999 calls of September 2025, 100 fewer answered
+    # within 10 seconds (and so 100 fewer in all)
+    def hundred_fewer(cells: list[str]) -> None:
+        cells[2], cells[5] = str(int(cells[2]) - 100), str(int(cells[5]) - 100)
+
+    mirror = _sample_with_kent_calls(sample_pipeline, tmp_path / "mirror", hundred_fewer)
+
+    # the second build: extract, transform (what the file feeds), quality, publish
+    warehouse = copy_warehouse(first_release.warehouse, tmp_path / "rebuilt")
+    extracted = run_cli(["-m", "extract", "run", "--only", "police_uk_calls"],
+                        {"PPF_WAREHOUSE": str(warehouse), "PPF_SOURCE": str(mirror)})
+    assert extracted.returncode == 0, extracted.stderr
+    built = run_dbt_build(warehouse, tmp_path, select="stg_police_uk_calls__call_answering+")
+    assert built.returncode == 0, built.stdout + built.stderr
     result = make(["quality", "publish"], warehouse, first_release.releases)
     assert result.returncode == 0, result.stdout + result.stderr
+
+    # the values that changed, found independently: the two warehouses' measure tables compared in SQL
+    key = ["measure_id", "force_id", "period_type", "period_start", "breakdown", "breakdown_value", "unit"]
+    tables = [t for (t,) in query(warehouse, "select table_name from information_schema.tables "
+                                             "where table_schema = 'measures'")]
+    with duckdb.connect() as con:
+        con.execute(f"attach '{first_release.warehouse}' as before (read_only)")
+        con.execute(f"attach '{warehouse}' as after (read_only)")
+        changed = set()
+        for table in tables:
+            changed |= set(con.execute(f"""
+                select {", ".join(f"cast(a.{k} as varchar)" for k in key)}
+                from after.measures.{table} as a join before.measures.{table} as b using ({", ".join(key)})
+                where a.value is distinct from b.value or a.status is distinct from b.status""").fetchall())
+    assert len(changed) >= 4  # Kent and England and Wales, share and volume at least
+
     release = (first_release.releases / "latest").resolve()
     assert release != first_release.release
     with open(release / "revisions.csv", newline="", encoding="utf-8") as fh:
         revisions = list(csv.DictReader(fh))
-    assert [(r["measure_id"], r["force_id"], r["period_label"], r["revision"], float(r["previous_value"]),
-             float(r["value"])) for r in revisions] == [
-        ("homicides", KENT, label, "revised", old_value, old_value + 7)]
+    assert {tuple(r[k] for k in key) for r in revisions} == changed
+    assert {r["revision"] for r in revisions} == {"revised"}
+    kent = next(r for r in revisions if r["measure_id"] == "calls_999_and_101_volume" and r["force_id"] == KENT
+                and r["period_start"] == "2025-09-01" and r["breakdown_value"] == "999")
+    assert float(kent["previous_value"]) - float(kent["value"]) == 100
     manifest = json.loads((release / "manifest.json").read_text())
-    assert manifest["previous_release"] == first_release.release.name and manifest["revisions"] == 1
+    assert manifest["previous_release"] == first_release.release.name and manifest["revisions"] == len(changed)
     assert first_release.release.is_dir()  # the previous release is kept
 
 
