@@ -25,3 +25,22 @@
         source_release
     from {{ relation }}
 {%- endmacro %}
+
+
+{#- Average answer-time rows (breakdown statistic = average, seconds) of `relation`, weighted by `calls` for
+    the England and Wales average (numerator = average x calls). -#}
+{% macro call_answering_average_rows(relation, average, calls, figure_status, source) -%}
+    select
+        force_id,
+        {{ month_period() }},
+        'statistic' as breakdown,
+        'average' as breakdown_value,
+        {{ average }} as value,
+        'seconds' as unit,
+        {{ average }} * {{ calls }} as numerator,
+        case when {{ average }} is not null then {{ calls }} end as denominator,
+        {{ call_answering_status(average, figure_status) }},
+        '{{ source }}' as source,
+        source_release
+    from {{ relation }}
+{%- endmacro %}

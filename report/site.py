@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
@@ -272,7 +271,3 @@ def build(release: Path, out: Path) -> Rendered:
             f"<table><tr><th>rank</th><th>force</th><th>value</th><th>direction of travel</th></tr>{table}</table>"
             + (f"<h3>No value</h3><ul>{gap_list}</ul>" if gaps else "")), release_id, 1))
     return Rendered(out, pages, charts, time.monotonic() - started)
-
-
-def summary_of(rendered: Rendered) -> dict[str, Any]:
-    return {"pages": rendered.pages, "charts": rendered.charts, "out": str(rendered.out)}

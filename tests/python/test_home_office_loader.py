@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SamplePipeline, copy_warehouse, query, run_cli
+from conftest import SamplePipeline, copy_warehouse, query, run_cli, table_digest
 
 from extract.config import Settings
 from extract.errors import MalformedFileError
@@ -35,18 +35,7 @@ def _settings(tmp_path: Path, source: Path) -> Settings:
 
 
 def _digest(settings: Settings) -> list[tuple]:
-    """Every row of the raw Home Office tables (loaded_at included), to show a run changed nothing."""
-    digest = []
-    for table in TABLES:
-        columns = [c for (c,) in query(settings.warehouse, "select column_name from information_schema.columns "
-                                                           "where table_schema = 'raw_home_office' and table_name = ? "
-                                                           "and column_name not like '\\_dlt%' escape '\\' "
-                                                           "order by column_name", [table])]
-        # an order-independent digest of every row, computed in DuckDB (the tables hold ~1M rows)
-        digest.append(tuple(query(settings.warehouse, f"select count(*), sum(hash({', '.join(columns)})::hugeint) "
-                                                      f"from raw_home_office.{table}")))
-    return digest
-
+    return table_digest(settings.warehouse, "raw_home_office", TABLES, with_dlt_columns=False)
 
 def _outcome_rows(force: str = "Kent", year: str = "2024/25", count: object = 5) -> list[list[object]]:
     return [

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import query, run_cli
+from conftest import query, run_cli, table_digest
 
 from extract.config import Settings
 from extract.errors import MalformedFileError
@@ -41,16 +41,7 @@ def _settings(tmp_path: Path, source: Path) -> Settings:
 
 
 def _digest(settings: Settings) -> list[tuple]:
-    """Every row of every raw workforce table (loaded_at included), order-independent, computed in DuckDB."""
-    digest = []
-    for table in TABLES:
-        columns = [c for (c,) in query(settings.warehouse, "select column_name from information_schema.columns "
-                                                           "where table_schema = ? and table_name = ? "
-                                                           "order by column_name", [SCHEMA, table])]
-        digest.append((table, *query(settings.warehouse, f"select count(*), sum(hash({', '.join(columns)})::hugeint) "
-                                                         f"from {SCHEMA}.{table}")[0]))
-    return digest
-
+    return table_digest(settings.warehouse, SCHEMA, TABLES)
 
 def _workforce_rows(snapshots: list[object], headcount: float = 10, fte: float = 9.5) -> list[list[object]]:
     return [

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import query, run_cli
+from conftest import query, run_cli, table_digest
 
 from extract.config import Settings
 from extract.errors import MalformedFileError
@@ -30,16 +30,7 @@ RAW_OF = dict(zip(SAMPLE_HEADER[2:], ("answered_under_10_seconds", "answered_10_
 
 
 def _digest(settings: Settings, where: str = "") -> list[tuple]:
-    """Every row of every raw table (loaded_at included), order-independent, computed in DuckDB."""
-    digest = []
-    for table in TABLES:
-        columns = [c for (c,) in query(settings.warehouse, "select column_name from information_schema.columns "
-                                                           "where table_schema = ? and table_name = ? "
-                                                           "order by column_name", [SCHEMA, table])]
-        digest.append((table, *query(settings.warehouse, f"select count(*), sum(hash({', '.join(columns)})::hugeint) "
-                                                         f"from {SCHEMA}.{table} {where}")[0]))
-    return digest
-
+    return table_digest(settings.warehouse, SCHEMA, TABLES, where)
 
 def _folder(mirror: Path) -> Path:
     return mirror / HOST / FOLDER

@@ -20,19 +20,10 @@ with_calls as (
 
 force_rows as (
 
-    select
-        force_id,
-        {{ month_period() }},
-        'statistic' as breakdown,
-        'average' as breakdown_value,
-        average_101 as value,
-        'seconds' as unit,
-        average_101 * calls_101 as numerator,
-        case when average_101 is not null then calls_101 end as denominator,
-        {{ call_answering_status('average_101', 'average_101_status') }},
-        'police.uk 101 call answering data (average wait time to answer)' as source,
-        source_release
-    from with_calls
+    {{ call_answering_average_rows(
+        'with_calls', 'average_101', 'calls_101', 'average_101_status',
+        'police.uk 101 call answering data (average wait time to answer)'
+    ) }}
 
     union all
 

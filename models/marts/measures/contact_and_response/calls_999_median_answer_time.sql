@@ -12,20 +12,10 @@ force_months as (
 
 force_rows as (
 
-    select
-        force_id,
-        {{ month_period() }},
-        'statistic' as breakdown,
-        'average' as breakdown_value,
-        average_answer_seconds as value,
-        'seconds' as unit,
-        case when average_answer_seconds is not null then average_answer_seconds * calls_999_answered end
-            as numerator,
-        case when average_answer_seconds is not null then calls_999_answered end as denominator,
-        {{ call_answering_status('average_answer_seconds', 'average_status') }},
-        'police.uk 999 call answering data (average answer time)' as source,
-        source_release
-    from force_months
+    {{ call_answering_average_rows(
+        'force_months', 'average_answer_seconds', 'calls_999_answered', 'average_status',
+        'police.uk 999 call answering data (average answer time)'
+    ) }}
 
     union all
 
