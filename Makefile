@@ -31,7 +31,7 @@ export RUNTIME__DLTHUB_TELEMETRY := false
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup browser demo build extract transform quality publish report coverage test lint docs clean clean-all
+.PHONY: help setup browser demo build extract transform quality publish report bench coverage test lint docs clean clean-all
 
 help: ## list the targets
 	@echo "Police performance warehouse: make <target> [SOURCE=live|sample|<mirror>] [WAREHOUSE=path]"
@@ -67,8 +67,8 @@ build: $(INSTALLED) ## the whole pipeline against the live public sources (quart
 extract: $(INSTALLED) ## load the sources into the warehouse's raw_* schemas (dlt)
 	@PPF_SOURCE=$(SOURCE) $(PY) -m extract run $(foreach a,$(ARCHIVE),--archive $(a))
 
-transform: $(INSTALLED) ## dbt build: seeds, models, dbt tests and unit tests (tables rebuilt whole)
-	@$(DBT) build --full-refresh --quiet --fail-fast || { echo "transform: dbt build failed; see logs/dbt.log"; exit 1; }
+transform: $(INSTALLED) ## dbt build of what changed since the last build (everything after a code change; FULL_REFRESH=1 forces it)
+	@$(PY) -m transform $(if $(filter 1 yes true,$(FULL_REFRESH)),--full-refresh)
 	@$(PY) -m extract.summary --step transform
 
 quality: $(INSTALLED) ## Great Expectations suites over raw and measure tables; fails on any failed expectation
@@ -80,6 +80,9 @@ publish: $(INSTALLED) ## releases/<id>/: CSV + Parquet per measure, catalogue, m
 report: $(INSTALLED) ## static HTML report of the latest release in site/ (opens from the file system, offline)
 	@$(PY) -m report
 
+bench: $(INSTALLED) ## national-scale benchmark (12/24/36 months, ~6 GB in data/bench, ~25 min): figures to JSON + table
+	@$(PY) -m bench $(if $(BENCH_MONTHS),--months $(BENCH_MONTHS))
+
 coverage: $(INSTALLED) ## the measure catalogue by topic and tier: which measures have tables and values
 	@$(PY) -m extract.coverage
 
@@ -88,7 +91,7 @@ test: $(INSTALLED) browser lint ## lint, then the test suite (loaders, sample, d
 	@$(PY) -m pytest -n auto --dist loadfile
 
 lint: $(INSTALLED) ## sqlfluff (dbt templater, in-memory target) and ruff
-	@$(VENV)/bin/ruff check extract expectations publish report tests
+	@$(VENV)/bin/ruff check extract expectations publish report transform bench tests
 	@$(VENV)/bin/sqlfluff lint models tests/dbt --disable-progress-bar --nocolor --processes $(shell nproc)
 
 docs: $(INSTALLED) ## dbt docs as one static HTML file: target/static_index.html

@@ -10,6 +10,7 @@ from typing import Any
 import dlt
 import duckdb
 import pyarrow as pa
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 from extract.config import Settings
 
@@ -37,13 +38,18 @@ def empty_table(columns: dict[str, dict[str, Any]]) -> pa.Table:
     return arrow_schema(columns).empty_table()
 
 
-def make_pipeline(settings: Settings, pipeline_name: str, dataset_name: str) -> dlt.Pipeline:
+def make_pipeline(
+    settings: Settings, pipeline_name: str, dataset_name: str, duckdb_config: dict[str, Any] | None = None
+) -> dlt.Pipeline:
     """The dlt pipeline of one source. A run stopped after extracting left a package behind: it is
-    loaded first, so the next plan starts from what the warehouse really holds."""
+    loaded first, so the next plan starts from what the warehouse really holds.
+
+    `duckdb_config`: DuckDB settings for the loading connection (e.g. preserve_insertion_order)."""
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    credentials = DuckDbCredentials(str(settings.warehouse), global_config=duckdb_config)
     pipeline = dlt.pipeline(
         pipeline_name=pipeline_name,
-        destination=dlt.destinations.duckdb(str(settings.warehouse)),
+        destination=dlt.destinations.duckdb(credentials),
         dataset_name=dataset_name,
         pipelines_dir=str(settings.pipelines_dir),
     )

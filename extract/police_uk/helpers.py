@@ -24,7 +24,6 @@ from extract.police_uk.settings import ARCHIVE_NAME_RE, DATASETS, FILE_NAME_RE, 
 
 DATASET_BY_FILE_SUFFIX = {suffix: dataset for dataset, suffix in DATASETS.items()}
 NUMERIC_COLUMNS = {"longitude", "latitude"}
-EMPTY_FILE_MARKER = "is_empty_file_marker"
 
 
 def snake_case(header: str) -> str:
@@ -47,6 +46,8 @@ class PublishedFile:
     container: Path  # the ZIP (or CSV) on local disk
     source_location: str  # the URL or path the container came from: recorded as provenance
     release: str | None  # the archive's YYYY-MM; None for a CSV loaded by hand
+    crc32: int | None = None  # from the ZIP's directory: lets an unchanged entry be skipped unread
+    size: int | None = None  # uncompressed bytes, from the ZIP's directory
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -62,7 +63,8 @@ class PublishedFile:
 
 class FileReader:
     """Reads PublishedFiles, keeping each archive open: opening a ZIP re-reads its whole directory
-    (about 6,000 entries for a national archive), far too slow to repeat for every file."""
+    (about 6,000 entries for a national archive), far too slow to repeat for every file.
+    Not shared between threads: each reading thread has its own."""
 
     def __init__(self) -> None:
         self._archives: dict[Path, zipfile.ZipFile] = {}
@@ -116,21 +118,21 @@ def inventory(path: Path, source_location: str | None = None) -> ArchiveInventor
         except zipfile.BadZipFile as exc:
             raise MalformedFileError(f"{path}: not a readable ZIP archive ({exc})") from exc
         with archive:
-            names = [info.filename for info in archive.infolist() if not info.is_dir()]
-        files, ignored, months = [], [], set()
+            entries = [info for info in archive.infolist() if not info.is_dir()]
+        parsed_entries, ignored, months = [], [], set()
         named = ARCHIVE_NAME_RE.match(path.name)
-        for name in names:
-            parsed = parse_file_name(name)
+        for info in entries:
+            parsed = parse_file_name(info.filename)
             if parsed is None:
-                ignored.append(name)
+                ignored.append(info.filename)
                 continue
-            dataset, month, slug = parsed
-            months.add(month)
-            files.append(PublishedFile(dataset, month, slug, name, path, location, None))
+            months.add(parsed[1])
+            parsed_entries.append((info, parsed))
         # The archive named YYYY-MM.zip is that month's release; latest.zip is named by its newest month.
         release = named["release"] if named else (max(months) if months else None)
-        files = [PublishedFile(f.dataset, f.month, f.force_slug, f.entry, f.container, location, release)
-                 for f in files]
+        files = [PublishedFile(dataset, month, slug, info.filename, path, location, release, info.CRC,
+                               info.file_size)
+                 for info, (dataset, month, slug) in parsed_entries]
         return ArchiveInventory(files, months, release, ignored)
     parsed = parse_file_name(path.name)
     if parsed is None:
@@ -212,36 +214,24 @@ def _to_double(column: pa.ChunkedArray, name: str, label: str) -> pa.ChunkedArra
     return pc.cast(pc.utf8_trim_whitespace(column), pa.float64())
 
 
-def with_provenance(
-    table: pa.Table, file: PublishedFile, sha256: str, loaded_at: datetime
-) -> pa.Table:
-    """Append the provenance columns every raw row carries."""
+def with_provenance(table: pa.Table, file: PublishedFile, loaded_at: datetime) -> pa.Table:
+    """Append the provenance columns every raw row carries: its force-month, line and load.
+
+    What is the same for the whole file (its name, checksum, archive release) is stored once, in
+    `published_files`; the staging models join it back through (force, month, loaded_at).
+    """
     rows = table.num_rows
     columns = {
         "file_month": pa.repeat(pa.scalar(file.month), rows),
         "force_slug": pa.repeat(pa.scalar(file.force_slug), rows),
-        "source_file": pa.repeat(pa.scalar(file.entry), rows),
         # Physical line in the CSV (header is line 1); no published field spans lines.
         "source_line": pa.array(np.arange(2, rows + 2, dtype=np.int64)),
-        "file_sha256": pa.repeat(pa.scalar(sha256), rows),
-        "archive_release": pa.repeat(pa.scalar(file.release, pa.string()), rows),
         "loaded_at": pa.repeat(pa.scalar(loaded_at, pa.timestamp("us", tz="UTC")), rows),
     }
     for name, values in columns.items():
-        # Declared non-null like the dlt column hints (archive_release is null for hand-loaded CSVs).
-        table = table.append_column(pa.field(name, values.type, nullable=name == "archive_release"), values)
+        # Declared non-null like the dlt column hints.
+        table = table.append_column(pa.field(name, values.type, nullable=False), values)
     return table
-
-
-def empty_file_marker(file: PublishedFile, sha256: str, loaded_at: datetime) -> pa.Table:
-    """One row standing in for a republished file that has no rows, so that the merge still clears the
-    force-month's earlier rows: dlt deletes by the row's merge key and, as the marker column is a
-    `hard_delete` hint, never inserts the row itself."""
-    names = COLUMN_NAMES[file.dataset]
-    blank = pa.table({name: pa.array([None], pa.float64() if name in NUMERIC_COLUMNS else pa.string())
-                      for name in names})
-    marked = with_provenance(blank, file, sha256, loaded_at)
-    return marked.append_column(pa.field(EMPTY_FILE_MARKER, pa.bool_()), pa.array([True]))
 
 
 def sha256_of(data: bytes) -> str:

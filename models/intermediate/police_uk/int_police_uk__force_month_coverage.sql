@@ -52,6 +52,7 @@ final as (
         published_files.row_count,
         published_files.source_file,
         published_files.archive_release,
+        published_files.recorded_at as file_recorded_at,
         case
             when published_files.file_status = 'loaded' and matched_gaps.gap_note is null then 'ok'
             when published_files.file_status = 'loaded' then 'incomplete'

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('police_uk', 'outcomes') }}
+    {{ police_uk_current_rows('outcomes', 'outcomes') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('police_uk', 'stop_and_search') }}
+    {{ police_uk_current_rows('stop_and_search', 'stop_and_search') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('police_uk', 'street') }}
+    {{ police_uk_current_rows('street', 'street') }}
 
 ),
 

@@ -1,0 +1,1 @@
+"""`python -m transform`: the dbt step of the pipeline (see __main__)."""
