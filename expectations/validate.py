@@ -8,12 +8,17 @@ measures: the measure table, the force and the period), and the exit status is n
 
 A JSON summary is written beside the warehouse (quality/last_run.json): `make publish` publishes only
 the warehouse state that a complete, passing run recorded there.
+
+A suite whose table (frame) and definition are exactly those of a suite that passed in the last run is
+not validated again: its result is carried over (a refresh of one police.uk month leaves most frames
+as they were). `--revalidate` validates every suite whatever the last run found.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import shutil
 import sys
@@ -74,6 +79,28 @@ def write_frames(warehouse: Path, suites: list[str]) -> dict[str, int | None]:
             count = con.execute(f"select count(*) from '{target}'").fetchone()[0]
             rows[name] = None if required and count == 0 else count
     return rows
+
+
+def fingerprints(suites: list[str]) -> dict[str, str]:
+    """{suite: fingerprint of its frame's content and of its definition (query, expectations, schema)}."""
+    definition = hashlib.sha256((HERE / "suites.py").read_bytes() + (HERE / "expected_schema.csv").read_bytes())
+    found: dict[str, str] = {}
+    with duckdb.connect() as con:
+        for name in suites:
+            frame = con.execute(f"select count(*), sum(hash(columns(*))::hugeint) from '{FRAMES / name}.parquet'"
+                                ).fetchone()
+            digest = definition.copy()
+            digest.update((QUERIES / f"{name}.sql").read_bytes() + repr(frame).encode())
+            found[name] = digest.hexdigest()
+    return found
+
+
+def carried_over(previous: dict | None, current: dict[str, str]) -> dict[str, dict]:
+    """The last run's summaries of suites that passed on the very frame and definition they have now."""
+    if not previous:
+        return {}
+    return {name: {**summary, "carried_over": True} for name, summary in previous.get("suites", {}).items()
+            if name in current and summary.get("failed") == 0 and summary.get("fingerprint") == current[name]}
 
 
 def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -191,11 +218,26 @@ def describe_failure(result, suite: str) -> str:
     return text
 
 
+def run_checkpoint(suites: list[str]) -> dict:
+    """Validate `suites` in the GX context: {suite name: its validation result} (see ensure_checkpoint)."""
+    with contextlib.chdir(GX_ROOT):
+        context = get_context()
+        checkpoint = ensure_checkpoint(context, suites)
+        try:
+            result = checkpoint.run()
+        finally:
+            if checkpoint.name != CHECKPOINT:  # GX stores a checkpoint it runs: a partial run leaves none
+                (GX_ROOT / "checkpoints" / f"{checkpoint.name}.json").unlink(missing_ok=True)
+    return {run.suite_name: run for run in result.run_results.values()}
+
+
 def main(argv: list[str] | None = None) -> int:
     from expectations.suites import SUITES
 
     parser = argparse.ArgumentParser(prog="python -m expectations.validate", description=__doc__)
     parser.add_argument("--suite", action="append", choices=sorted(SUITES), help="default: every suite")
+    parser.add_argument("--revalidate", action="store_true",
+                        help="validate every suite, even those whose frame passed unchanged last time")
     args = parser.parse_args(argv)
     suites = args.suite or list(SUITES)
     settings = get_settings()
@@ -209,19 +251,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"quality: {name}: skipped: its source holds no rows in this warehouse (or, for the "
               "reconciliation, no period is covered by both sources)", file=sys.stderr)
     suites = [name for name in suites if rows[name] is not None]
-    with contextlib.chdir(GX_ROOT):
-        context = get_context()
-        checkpoint = ensure_checkpoint(context, suites)
-        try:
-            result = checkpoint.run()
-        finally:
-            if checkpoint.name != CHECKPOINT:  # GX stores a checkpoint it runs: a partial run leaves none
-                (GX_ROOT / "checkpoints" / f"{checkpoint.name}.json").unlink(missing_ok=True)
-    by_suite = {run.suite_name: run for run in result.run_results.values()}
-    summary: dict[str, dict] = {}
+    current = fingerprints(suites)
+    out = settings.warehouse_dir / "quality" / "last_run.json"
+    previous = json.loads(out.read_text()) if out.is_file() and not args.revalidate else None
+    summary: dict[str, dict] = carried_over(previous, current)
+    for name in summary:
+        print(f"quality: {name}: passed on the same {rows[name]:,} rows in the last run: not validated again",
+              file=sys.stderr)
+    to_validate = [name for name in suites if name not in summary]
+    by_suite = run_checkpoint(to_validate) if to_validate else {}
     failed_total = 0
-    flagged_total = 0
-    for name in suites:
+    flagged_total = sum(s.get("flagged_for_review", 0) for s in summary.values())
+    for name in to_validate:
         results = by_suite[name].results
         review = [r for r in results if not r.success and (r.expectation_config.meta or {}).get("review_only")]
         failed = [r for r in results if not r.success and r not in review]
@@ -229,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         flagged = sum((r.result or {}).get("unexpected_count", 0) for r in review)
         flagged_total += flagged
         summary[name] = {"rows": rows[name], "expectations": len(results), "failed": len(failed),
-                         "flagged_for_review": flagged,
+                         "flagged_for_review": flagged, "fingerprint": current[name],
                          "flagged_rows": [row.get("row_name") for r in review
                                           for row in (r.result or {}).get("unexpected_index_list") or []
                                           if isinstance(row, dict)][:MAX_FLAGGED_KEPT]}
@@ -242,7 +283,6 @@ def main(argv: list[str] | None = None) -> int:
         for r in review:
             print(f"  flagged for review (not a failure): {describe_failure(r, name)}", file=sys.stderr)
     docs = GX_ROOT / "uncommitted" / "data_docs" / "local_site" / "index.html"
-    out = settings.warehouse_dir / "quality" / "last_run.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"run_at": datetime.now(UTC).isoformat(), "checkpoint": CHECKPOINT,
                                "suites": summary, "skipped": skipped, "success": failed_total == 0,
@@ -253,8 +293,9 @@ def main(argv: list[str] | None = None) -> int:
     if flagged_total:
         verdict += f", {flagged_total:,} values flagged for review"
     skipped_note = f" ({len(skipped)} skipped: {', '.join(skipped)})" if skipped else ""
-    print(f"quality: checkpoint {CHECKPOINT}: {len(suites)} suites{skipped_note}, {checks} expectations {verdict} "
-          f"in {time.monotonic() - started:.1f}s; Data Docs: {docs}")
+    reused = f" ({len(suites) - len(to_validate)} carried over unchanged)" if len(to_validate) < len(suites) else ""
+    print(f"quality: checkpoint {CHECKPOINT}: {len(suites)} suites{skipped_note}{reused}, {checks} expectations "
+          f"{verdict} in {time.monotonic() - started:.1f}s; Data Docs: {docs}")
     return 0 if failed_total == 0 else 1
 
 

@@ -1,11 +1,49 @@
 -- One row per measure x force x period x breakdown x unit of fct_measure_values: the value against
 -- the same period a year earlier (direction of travel), the target, the most similar group, England
 -- and Wales, and the force's rank. Generic over every measure: nothing here names one.
+--
+-- Every comparison stays within one measure, so the model is incremental by measure: a run
+-- reassesses only the measures whose rows in fct_measure_values changed (their fingerprint differs
+-- from the one recorded with their assessment). Code and seed changes rebuild it whole.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='measure_id',
+        on_schema_change='fail'
+    )
+}}
+
 with
+
+measure_fingerprints as (
+
+    select
+        measure_id,
+        -- the table alias stands for the whole row
+        sum(hash(measure_rows)::hugeint) as measure_values_fingerprint
+    from {{ ref('fct_measure_values') }} as measure_rows
+    group by measure_id
+
+),
+
+changed_measures as (
+
+    select * from measure_fingerprints
+    {% if is_incremental() -%}
+        where measure_values_fingerprint not in (
+            select distinct assessed_before.measure_values_fingerprint
+            from {{ this }} as assessed_before
+            where assessed_before.measure_id = measure_fingerprints.measure_id
+        )
+    {%- endif %}
+
+),
 
 measure_values as (
 
     select * from {{ ref('fct_measure_values') }}
+    where measure_id in (select changed_measures.measure_id from changed_measures)
 
 ),
 
@@ -289,8 +327,11 @@ final as (
             when ranked.status not in ('ok', 'break_in_series') then 'not ranked: data ' || ranked.status
             when ranked.unit = 'count' then 'counts are not ranked: forces differ in size'
         end as rank_note,
-        ranked.source_release
+        ranked.source_release,
+        changed_measures.measure_values_fingerprint
     from ranked
+    inner join changed_measures
+        on ranked.measure_id = changed_measures.measure_id
     left join msg_averages
         on
             ranked.measure_id = msg_averages.measure_id
