@@ -21,8 +21,8 @@ measure_fingerprints as (
     select
         measure_id,
         -- the table alias stands for the whole row
-        sum(hash(measure_rows)::hugeint) as measure_values_fingerprint
-    from {{ ref('fct_measure_values') }} as measure_rows
+        sum(cast(hash(measure_rows) as hugeint)) as measure_values_fingerprint
+    from {{ ref('fct_measure_values') }} as measure_rows  -- noqa: AL05
     group by measure_id
 
 ),
