@@ -69,7 +69,6 @@ extract: $(INSTALLED) ## load the sources into the warehouse's raw_* schemas (dl
 
 transform: $(INSTALLED) ## dbt build of what changed since the last build (everything after a code change; FULL_REFRESH=1 forces it)
 	@$(PY) -m transform $(if $(filter 1 yes true,$(FULL_REFRESH)),--full-refresh)
-	@$(PY) -m extract.summary --step transform
 
 quality: $(INSTALLED) ## Great Expectations suites over raw and measure tables; fails on any failed expectation
 	@$(PY) -m expectations.validate

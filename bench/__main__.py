@@ -8,8 +8,9 @@ publisher, it runs, each step as its own process, timing it and reading its peak
    tables (`python -m bench.baseline`), with default settings and with the loader's setting;
 2. a full build into an empty warehouse: police.uk extract+load, the other sources, `transform`,
    `quality` (the same commands `make build` runs);
-3. refreshes on copies of that warehouse: one new month (archive 2026-01 holding just that month)
-   and one new quarter (2026-01 to 2026-03): police.uk extract+load, `transform`, `quality`;
+3. refreshes of that warehouse, in place, each from the built state: one new month (archive 2026-01
+   holding just that month) and one new quarter (2026-01 to 2026-03): police.uk extract+load,
+   `transform`, `quality`;
 4. for the longest window only, a republication: the next monthly archive re-issuing every month with
    outcomes changed, which reloads nearly every force-month (what a real monthly refresh costs).
 
@@ -207,31 +208,29 @@ def bench_window(months: int, work: Path, scale: float, republish: bool, log: Pa
     run_step(window, "transform_full", [py, "-m", "transform"], env, log=log)
     run_step(window, "quality_full", [py, "-m", "expectations.validate"], env, log=log)
 
-    # 3. Refreshes on copies of the built warehouse.
+    # 3. Refreshes of the built warehouse, in place (as a user refreshes: same path, so dbt's partial
+    # parse and the transform and quality records apply), each from the same built state.
+    pristine = work / f"warehouse-{months}m-built"
+    copy_warehouse(built, pristine)
     for label, release in (("month", MONTH_RELEASE), ("quarter", QUARTER_RELEASE)):
-        copy = work / f"warehouse-{months}m-{label}"
-        copy_warehouse(built, copy)
-        refresh_env = {**env, "PPF_WAREHOUSE": str(copy / "ppf.duckdb")}
+        copy_warehouse(pristine, built)
         new_rows = archive_rows(mirror / ARCHIVE_DIR / f"{release}.zip")
         run_step(window, f"refresh_{label}_extract",
-                 [py, "-m", "extract", "run", "--only", "police_uk_archive", "--archive", release], refresh_env,
+                 [py, "-m", "extract", "run", "--only", "police_uk_archive", "--archive", release], env,
                  rows=new_rows, log=log)
-        run_step(window, f"refresh_{label}_transform", [py, "-m", "transform"], refresh_env, log=log)
-        run_step(window, f"refresh_{label}_quality", [py, "-m", "expectations.validate"], refresh_env, log=log)
-        shutil.rmtree(copy, ignore_errors=True)
+        run_step(window, f"refresh_{label}_transform", [py, "-m", "transform"], env, log=log)
+        run_step(window, f"refresh_{label}_quality", [py, "-m", "expectations.validate"], env, log=log)
 
     # 4. The next monthly archive re-issuing every month, outcomes changed: nearly a full reload.
     if republish:
         republished = work / f"mirror-{months}m-republished"
         link_other_publishers(republished, work / "publishers")
         archive = generate(republished, MONTH_RELEASE, months, scale, variant=1)
-        copy = work / f"warehouse-{months}m-republished"
-        copy_warehouse(built, copy)
-        env_republished = {**env, "PPF_SOURCE": str(republished), "PPF_WAREHOUSE": str(copy / "ppf.duckdb")}
+        copy_warehouse(pristine, built)
         run_step(window, "republication_extract",
                  [py, "-m", "extract", "run", "--only", "police_uk_archive", "--archive", MONTH_RELEASE],
-                 env_republished, rows=archive_rows(archive), log=log)
-        shutil.rmtree(copy, ignore_errors=True)
+                 {**env, "PPF_SOURCE": str(republished)}, rows=archive_rows(archive), log=log)
+    shutil.rmtree(pristine, ignore_errors=True)
     shutil.rmtree(built, ignore_errors=True)
     return window
 

@@ -39,6 +39,10 @@ CHECKPOINT = "publication_gate"
 MAX_ROWS_SHOWN = 10
 MAX_FLAGGED_KEPT = 1000  # flagged rows listed in quality/last_run.json
 MEASURE_SUITES = ("measures", "measure_coverage", "measure_jumps")
+VALIDATIONS = GX_ROOT / "uncommitted" / "validations"
+# Validation results kept per suite: GX renders every stored result into Data Docs on every run, so an
+# unbounded store makes each gate slower than the last.
+KEPT_RESULTS = 3
 
 
 def suite_query(con: duckdb.DuckDBPyConnection, name: str) -> str:
@@ -218,8 +222,17 @@ def describe_failure(result, suite: str) -> str:
     return text
 
 
+def prune_validation_results(keep: int = KEPT_RESULTS) -> None:
+    """Delete all but the newest `keep` stored results of each suite (run folders are named by UTC time)."""
+    for suite in VALIDATIONS.glob("*") if VALIDATIONS.is_dir() else []:
+        runs = sorted((run for run in suite.glob("*/*") if run.is_dir()), key=lambda run: run.name)
+        for run in runs[:-keep]:
+            shutil.rmtree(run, ignore_errors=True)
+
+
 def run_checkpoint(suites: list[str]) -> dict:
     """Validate `suites` in the GX context: {suite name: its validation result} (see ensure_checkpoint)."""
+    prune_validation_results()
     with contextlib.chdir(GX_ROOT):
         context = get_context()
         checkpoint = ensure_checkpoint(context, suites)

@@ -1,6 +1,6 @@
-"""One closing line for `make demo` / `make build` (and `make transform`): what the run produced.
+"""One closing line for `make demo` / `make build`: what the run produced.
 
-  python -m extract.summary [--step transform]
+  python -m extract.summary [--step transform]   (the transform line alone; `python -m transform` prints it)
 
 Reads the warehouse read-only, dbt's target/run_results.json and the quality gate's last_run.json.
 """
@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 
 import duckdb
 
 from extract.config import PROJECT_ROOT, get_settings
 
-RUN_RESULTS = PROJECT_ROOT / "target" / "run_results.json"
-
 
 def dbt_counts() -> tuple[int, int, int]:
     """(models built, tests and unit tests passed, failed) from the last dbt invocation."""
-    if not RUN_RESULTS.is_file():
+    run_results = Path(os.environ.get("DBT_TARGET_PATH") or PROJECT_ROOT / "target") / "run_results.json"
+    if not run_results.is_file():
         return 0, 0, 0
-    results = json.loads(RUN_RESULTS.read_text())["results"]
+    results = json.loads(run_results.read_text())["results"]
     built = sum(1 for r in results if r["unique_id"].startswith("model.") and r["status"] == "success")
     tests = [r for r in results if r["unique_id"].startswith(("test.", "unit_test."))]
     passed = sum(1 for r in tests if r["status"] == "pass")

@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 
 from extract.config import PROJECT_ROOT, get_settings
+from extract.summary import dbt_counts
 
 CODE_PATHS = ("models", "macros", "seeds", "tests/dbt", "dbt_project.yml", "profiles.yml")
 # Fingerprinted by their published_files records (one per file) rather than by hashing millions of rows.
@@ -43,7 +44,7 @@ def code_fingerprint(root: Path = PROJECT_ROOT) -> str:
     for name in CODE_PATHS:
         path = root / name
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for file in files:
+        for file in (f for f in files if f.is_file()):
             digest.update(str(file.relative_to(root)).encode() + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -126,11 +127,15 @@ def main(argv: list[str] | None = None) -> int:
         print("transform: dbt build failed; see logs/dbt.log", file=sys.stderr)
         return 1
     target = Path(os.environ.get("DBT_TARGET_PATH") or PROJECT_ROOT / "target")
+    seconds = round(time.monotonic() - started, 1)
     record.parent.mkdir(parents=True, exist_ok=True)
     record.write_text(json.dumps({
         "code": code, "sources": sources, "source_names": source_names(target / "manifest.json"),
-        "kind": kind, "seconds": round(time.monotonic() - started, 1),
+        "kind": kind, "seconds": seconds,
     }, indent=2))
+    built, passed, failed = dbt_counts()
+    print(f"transform: {built} models built, {passed} dbt tests and unit tests passed, {failed} failed "
+          f"in {seconds:.1f}s")
     return 0
 
 

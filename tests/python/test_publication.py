@@ -228,6 +228,33 @@ def test_a_new_build_on_changed_sample_data_publishes_exactly_its_revised_values
     assert first_release.release.is_dir()  # the previous release is kept
 
 
+def test_a_second_gate_run_validates_again_only_suites_whose_frame_changed(
+    first_release: FirstRelease, tmp_path: Path
+) -> None:
+    from expectations.suites import SUITES
+
+    warehouse = _copy_with_quality(first_release, tmp_path / "again")
+    python = str(PROJECT_ROOT / ".venv" / "bin" / "python")
+    env = {**os.environ, "PPF_WAREHOUSE": str(warehouse)}
+
+    def gate(*args: str) -> set[str]:
+        result = subprocess.run([python, "-m", "expectations.validate", *args], cwd=PROJECT_ROOT, env=env,
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stdout + result.stderr
+        last_run = json.loads((warehouse.parent / "quality" / "last_run.json").read_text())
+        assert last_run["success"] and last_run["complete"]
+        return {name for name, suite in last_run["suites"].items() if suite.get("carried_over")}
+
+    assert gate() == set(SUITES)  # nothing changed since the first release's gate
+    with duckdb.connect(str(warehouse)) as con:  # Kent's newest 999 share: still valid, but different
+        con.execute("update measures.calls_999_answered_within_10_seconds set value = value * 0.99 "
+                    f"where force_id = '{KENT}' and unit = 'percent' and period_start = (select max(period_start) "
+                    "from measures.calls_999_answered_within_10_seconds)")
+    carried = gate()
+    assert "measure_jumps" not in carried and "raw_police_uk" in carried and "table_schemas" in carried
+    assert gate("--revalidate") == set()
+
+
 def test_publish_refuses_a_warehouse_changed_after_its_quality_run(first_release: FirstRelease,
                                                                      tmp_path: Path) -> None:
     from publish.release import PublishRefused, check_gate
