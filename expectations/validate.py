@@ -40,26 +40,74 @@ MAX_ROWS_SHOWN = 10
 MAX_FLAGGED_KEPT = 1000  # flagged rows listed in quality/last_run.json
 MEASURE_SUITES = ("measures", "measure_coverage", "measure_jumps")
 VALIDATIONS = GX_ROOT / "uncommitted" / "validations"
+FRAME_CACHE = GX_ROOT / "uncommitted" / "frame_cache"
+# What the measure suites' queries read besides the measure tables: part of every part's fingerprint.
+# Only the columns they use: dim_measure's other columns change with every measure's values.
+MEASURE_SUITE_REFERENCES = (
+    "select * from reference.framework_measures",
+    "select * from core.dim_force",
+    "select measure_id, source_status from core.dim_measure",
+)
 # Validation results kept per suite: GX renders every stored result into Data Docs on every run, so an
 # unbounded store makes each gate slower than the last.
 KEPT_RESULTS = 3
 
 
-def suite_query(con: duckdb.DuckDBPyConnection, name: str) -> str:
-    """The suite's query, with `row_name` added: its ROW_KEYS as readable text, to name failing rows."""
+def measure_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    tables = [row[0] for row in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'measures' order by 1"
+    ).fetchall()]
+    if not tables:
+        raise SystemExit("quality: no tables in schema `measures`; run `make transform` first")
+    return tables
+
+
+def suite_query(name: str, tables: list[str] | None = None) -> str:
+    """The suite's query, with `row_name` added: its ROW_KEYS as readable text, to name failing rows.
+    A measure suite's query reads the measure `tables` given."""
     from expectations.suites import ROW_KEYS
 
     sql = (QUERIES / f"{name}.sql").read_text().replace("{expected_schema}", str(HERE / "expected_schema.csv"))
     if name in MEASURE_SUITES:
-        tables = [row[0] for row in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'measures' order by 1"
-        ).fetchall()]
-        if not tables:
-            raise SystemExit("quality: no tables in schema `measures`; run `make transform` first")
-        union = "\n    union all by name\n    ".join(f"select * from measures.{t}" for t in tables)
-        sql = sql.replace("{measure_tables}", union)
+        union = "\n    union all by name\n    ".join(f"select * from measures.{t}" for t in tables or [])
+        names = ", ".join(f"'{t}'" for t in tables or [])
+        sql = sql.replace("{measure_tables}", union).replace("{measure_table_names}", names)
     parts = ", ".join(f"'{key} ' || cast(suite_rows.{key} as varchar)" for key in ROW_KEYS[name])
     return f"select suite_rows.*, concat_ws(', ', {parts}) as row_name from (\n{sql}\n) as suite_rows"
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def measure_table_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """{measure table: fingerprint of its rows and of the reference tables the measure suites join}."""
+    reference = [con.execute(f"select count(*), sum(hash(r)::hugeint) from ({query}) as r").fetchone()
+                 for query in MEASURE_SUITE_REFERENCES]
+    return {table: _digest(reference, con.execute(
+        f"select count(*), sum(hash(r)::hugeint) from measures.{table} as r").fetchone())
+        for table in measure_tables(con)}
+
+
+def write_measure_frame(con: duckdb.DuckDBPyConnection, name: str, tables: dict[str, str], target: Path) -> None:
+    """A measure suite's frame, assembled from one part per measure table. Every rule of these suites
+    stays within one measure, so a part depends only on its table (and the reference tables): parts
+    whose table is unchanged since an earlier run are reused from FRAME_CACHE, and a refresh that
+    changed two measures computes two parts, not ninety."""
+    cache = FRAME_CACHE / name
+    cache.mkdir(parents=True, exist_ok=True)
+    query_digest = _digest((QUERIES / f"{name}.sql").read_text())
+    parts = []
+    for table, fingerprint in tables.items():
+        part = cache / f"{table}-{_digest(query_digest, fingerprint)[:20]}.parquet"
+        if not part.is_file():
+            for stale in cache.glob(f"{table}-*.parquet"):
+                stale.unlink()
+            con.execute(f"copy ({suite_query(name, [table])}) to '{part}' (format parquet)")
+        parts.append(str(part))
+    order = " order by jump desc nulls last" if name == "measure_jumps" else ""
+    con.execute(f"copy (select * from read_parquet(?, union_by_name = true){order}) to '{target}' (format parquet)",
+                [parts])
 
 
 def write_frames(warehouse: Path, suites: list[str]) -> dict[str, int | None]:
@@ -73,13 +121,17 @@ def write_frames(warehouse: Path, suites: list[str]) -> dict[str, int | None]:
     FRAMES.mkdir(parents=True)
     rows: dict[str, int | None] = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = measure_table_fingerprints(con) if set(suites) & set(MEASURE_SUITES) else {}
         for name in suites:
             required = REQUIRES.get(name)
             if required and not _has_rows(con, required):
                 rows[name] = None
                 continue
             target = FRAMES / f"{name}.parquet"
-            con.execute(f"copy ({suite_query(con, name)}) to '{target}' (format parquet)")
+            if name in MEASURE_SUITES:
+                write_measure_frame(con, name, tables, target)
+            else:
+                con.execute(f"copy ({suite_query(name)}) to '{target}' (format parquet)")
             count = con.execute(f"select count(*) from '{target}'").fetchone()[0]
             rows[name] = None if required and count == 0 else count
     return rows
@@ -183,18 +235,19 @@ def ensure_checkpoint(context, suites: list[str]):
         checkpoint = None
     if checkpoint is None:
         checkpoint = context.checkpoints.add(gx.Checkpoint(
-            name=CHECKPOINT, validation_definitions=[definitions[n] for n in every],
-            actions=[gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")], result_format=RESULT_FORMAT,
+            name=CHECKPOINT, validation_definitions=[definitions[n] for n in every], actions=[],
+            result_format=RESULT_FORMAT,
         ))
-    elif [d.name for d in checkpoint.validation_definitions] != every or checkpoint.result_format != RESULT_FORMAT:
+    elif ([d.name for d in checkpoint.validation_definitions] != every or checkpoint.result_format != RESULT_FORMAT
+          or checkpoint.actions):
         checkpoint.validation_definitions = [definitions[n] for n in every]
         checkpoint.result_format = RESULT_FORMAT
+        checkpoint.actions = []  # Data Docs are built once after the run (run_checkpoint), not per suite
         checkpoint.save()
     if suites == every:
         return checkpoint
     return gx.Checkpoint(name=f"{CHECKPOINT}_part", validation_definitions=[definitions[n] for n in suites],
-                         actions=[gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")],
-                         result_format=RESULT_FORMAT)
+                         actions=[], result_format=RESULT_FORMAT)
 
 
 def _configs(suite) -> list[dict]:
@@ -241,6 +294,8 @@ def run_checkpoint(suites: list[str]) -> dict:
         finally:
             if checkpoint.name != CHECKPOINT:  # GX stores a checkpoint it runs: a partial run leaves none
                 (GX_ROOT / "checkpoints" / f"{checkpoint.name}.json").unlink(missing_ok=True)
+        # Once for the run: GX's UpdateDataDocsAction rebuilds the whole site after every suite.
+        context.build_data_docs()
     return {run.suite_name: run for run in result.run_results.values()}
 
 

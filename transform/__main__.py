@@ -16,10 +16,10 @@ and recorded beside the warehouse after every successful build, with the code's 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,7 +32,6 @@ from extract.summary import dbt_counts
 CODE_PATHS = ("models", "macros", "seeds", "tests/dbt", "dbt_project.yml", "profiles.yml")
 # Fingerprinted by their published_files records (one per file) rather than by hashing millions of rows.
 RECORDED_BY_FILES = {("raw_police_uk", "street"), ("raw_police_uk", "outcomes"), ("raw_police_uk", "stop_and_search")}
-DBT = Path(sys.executable).with_name("dbt")
 
 
 def state_path(warehouse: Path) -> Path:
@@ -105,6 +104,17 @@ def plan(previous: dict | None, code: str, sources: dict[str, str], full_refresh
                         "--exclude-resource-type", "unit_test"], f"data changed in {', '.join(changed)}")
 
 
+def run_dbt(args: list[str]) -> bool:
+    """dbt in this process (dbtRunner): a refresh does not pay for a second interpreter importing dbt."""
+    from dbt.cli.main import dbtRunner
+
+    with contextlib.chdir(PROJECT_ROOT):
+        result = dbtRunner().invoke(args)
+    if result.exception is not None:
+        print(f"transform: dbt stopped: {result.exception}", file=sys.stderr)
+    return bool(result.success)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m transform", description=__doc__.splitlines()[0])
     parser.add_argument("--full-refresh", action="store_true", help="rebuild every model, whatever changed")
@@ -121,8 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"transform: {'every model' if kind == 'full' else 'models downstream of the changed sources'} "
           f"({reason})", flush=True)
     started = time.monotonic()
-    result = subprocess.run([str(DBT), *dbt_args, "--quiet", "--fail-fast"], cwd=PROJECT_ROOT)
-    if result.returncode != 0:
+    if not run_dbt([*dbt_args, "--quiet", "--fail-fast"]):
         # The record stays as the last successful build left it, so the next run rebuilds this much again.
         print("transform: dbt build failed; see logs/dbt.log", file=sys.stderr)
         return 1

@@ -74,6 +74,9 @@ empty_loaded_measures as (
     from core.dim_measure as catalogue
     where
         catalogue.source_status = 'loaded'
+        -- among the measure tables read here (validate.py reads one table at a time); a table missing
+        -- altogether fails the table_schemas suite
+        and catalogue.measure_id in ({measure_table_names})
         and catalogue.measure_id not in (select distinct measure_rows.measure_id from measure_rows)
 
 )

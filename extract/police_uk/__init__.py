@@ -165,8 +165,10 @@ def stage_files(
                 schema = arrow_schema(data_columns(dataset))
                 # Crime IDs are unique 64-hex strings: a dictionary would only cost time.
                 dictionary = [name for name in schema.names if name != "crime_id"]
+                # Read once, straight into DuckDB: no statistics are needed.
                 writers[dataset] = pq.ParquetWriter(out_dir / f"{dataset}.parquet", schema,
-                                                    compression="snappy", use_dictionary=dictionary)
+                                                    compression="snappy", use_dictionary=dictionary,
+                                                    write_statistics=False)
             writers[dataset].write_table(table.cast(writers[dataset].schema))
             rows[dataset] += table.num_rows
             staged.records.append({
