@@ -79,7 +79,7 @@ publish: $(INSTALLED) ## releases/<id>/: CSV + Parquet per measure, catalogue, m
 report: $(INSTALLED) ## static HTML report of the latest release in site/ (opens from the file system, offline)
 	@$(PY) -m report
 
-bench: $(INSTALLED) ## national-scale benchmark (12/24/36 months, ~6 GB in data/bench, ~25 min): figures to JSON + table
+bench: $(INSTALLED) ## national-scale benchmark (12/24/36 months, ~20 min, up to 13 GB in data/bench): figures to JSON + table
 	@$(PY) -m bench $(if $(BENCH_MONTHS),--months $(BENCH_MONTHS))
 
 coverage: $(INSTALLED) ## the measure catalogue by topic and tier: which measures have tables and values

@@ -279,7 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--months", type=int, nargs="+", default=[12, 24, 36], help="windows (default 12 24 36)")
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of real volumes (default 1.0)")
     parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "data" / "bench",
-                        help="generated archives and scratch warehouses (default data/bench; about 6 GB at 36 months)")
+                        help="generated archives and scratch warehouses (default data/bench; "
+                             "5 GB kept, 13 GB at the peak)")
     parser.add_argument("--out", type=Path, help="JSON file (default <work>/results/bench-<UTC time>.json)")
     parser.add_argument("--no-republication", action="store_true", help="skip the republication step")
     parser.add_argument("--table", type=Path, help="print the Markdown table of an earlier JSON result and stop")
