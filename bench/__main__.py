@@ -88,13 +88,13 @@ class Window:
         }
 
 
-def run_step(window: Window, name: str, command: list[str], env: dict[str, str], rows: int | None = None,
-             log: Path | None = None) -> Step:
+def run_step(window: Window, name: str, command: list[str], env: dict[str, str], *, log: Path,
+             rows: int | None = None) -> Step:
     """Run one command as a child process (through bench.measure); its wall time and peak resident memory
     (ru_maxrss of the largest process it waited for: dbt's, DuckDB's) are the step's figures."""
     print(f"bench: {window.months} months: {name} ...", file=sys.stderr, flush=True)
-    figures = (log or Path("/tmp/bench")).with_suffix(".step.json")
-    with open(log or os.devnull, "ab") as out:
+    figures = log.with_suffix(".step.json")
+    with open(log, "ab") as out:
         result = subprocess.run([sys.executable, "-m", "bench.measure", str(figures), "--", *command],
                                 cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=out, stderr=out)
     measured = json.loads(figures.read_text())

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from extract.config import PROJECT_ROOT, get_settings
+from extract.warehouse import raw_tables
 
 
 def dbt_counts() -> tuple[int, int, int]:
@@ -31,12 +32,7 @@ def dbt_counts() -> tuple[int, int, int]:
 
 def raw_rows(warehouse: Path) -> int:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        tables = con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_schema like 'raw\\_%' escape '\\' and table_schema not like '%\\_staging' escape '\\' "
-            "and table_name not like '\\_dlt%' escape '\\' and table_type = 'BASE TABLE'"
-        ).fetchall()
-        return sum(con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0] for s, t in tables)
+        return sum(con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0] for s, t in raw_tables(con))
 
 
 def main(argv: list[str] | None = None) -> int:

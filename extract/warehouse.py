@@ -68,6 +68,15 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def raw_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(schema, table) of every loaded raw table: dlt's staging schemas and its own _dlt_ tables left out."""
+    return con.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_schema like 'raw\\_%' escape '\\' and table_schema not like '%\\_staging' escape '\\' "
+        "and table_name not like '\\_dlt\\_%' escape '\\' and table_type = 'BASE TABLE' order by all"
+    ).fetchall()
+
+
 def query_if_exists(warehouse: Path, schema: str, table: str, sql: str) -> list[tuple[Any, ...]]:
     """Run `sql` on a read-only connection if `schema.table` exists; [] on a new warehouse.
 

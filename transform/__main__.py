@@ -28,6 +28,7 @@ import duckdb
 
 from extract.config import PROJECT_ROOT, get_settings
 from extract.summary import dbt_counts
+from extract.warehouse import raw_tables
 
 CODE_PATHS = ("models", "macros", "seeds", "tests/dbt", "dbt_project.yml", "profiles.yml")
 # Fingerprinted by their published_files records (one per file) rather than by hashing millions of rows.
@@ -54,12 +55,7 @@ def source_fingerprints(warehouse: Path) -> dict[str, str]:
         return {}
     fingerprints: dict[str, str] = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        tables = con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_schema like 'raw\\_%' escape '\\' and table_schema not like '%\\_staging' escape '\\' "
-            "and table_name not like '\\_dlt\\_%' escape '\\' order by all"
-        ).fetchall()
-        for schema, table in tables:
+        for schema, table in raw_tables(con):
             relation = f'"{schema}"."{table}"'
             if (schema, table) in RECORDED_BY_FILES:
                 values = con.execute(f"select count(*) from {relation}").fetchone()

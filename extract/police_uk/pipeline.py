@@ -148,22 +148,10 @@ class LoadPlan:
     kept_newer: list[PublishedFile]
 
 
-# Warehouses loaded before the ZIP checksums were recorded lack the two columns: read them as null.
 _STATE_SQL = f"""
-select dataset, force_slug, file_month, status, file_sha256, archive_release,
-    {{crc32}} as file_crc32, {{size}} as file_size
+select dataset, force_slug, file_month, status, file_sha256, archive_release, file_crc32, file_size
 from {DATASET_NAME}.{FILES_TABLE}
 """
-
-
-def _state_sql(warehouse: Path) -> str:
-    present = {name for (name,) in query_if_exists(
-        warehouse, DATASET_NAME, FILES_TABLE,
-        f"select column_name from information_schema.columns "
-        f"where table_schema = '{DATASET_NAME}' and table_name = '{FILES_TABLE}'",
-    )}
-    return _STATE_SQL.format(crc32="file_crc32" if "file_crc32" in present else "null",
-                             size="file_size" if "file_size" in present else "null")
 
 
 def check_layout(warehouse: Path) -> None:
@@ -185,7 +173,7 @@ def make_plan(inventories: Sequence[ArchiveInventory], warehouse: Path, recorded
     state = {
         (dataset, slug, month): (status, sha256, release, crc32, size)
         for dataset, slug, month, status, sha256, release, crc32, size in query_if_exists(
-            warehouse, DATASET_NAME, FILES_TABLE, _state_sql(warehouse),
+            warehouse, DATASET_NAME, FILES_TABLE, _STATE_SQL,
         )
     }
     candidates = latest_per_key(f for inv in inventories for f in inv.files)
