@@ -41,6 +41,7 @@ MAX_FLAGGED_KEPT = 1000  # flagged rows listed in quality/last_run.json
 MEASURE_SUITES = ("measures", "measure_coverage", "measure_jumps")
 VALIDATIONS = GX_ROOT / "uncommitted" / "validations"
 FRAME_CACHE = GX_ROOT / "uncommitted" / "frame_cache"
+DATA_DOCS_INDEX = GX_ROOT / "uncommitted" / "data_docs" / "local_site" / "index.html"
 # What the measure suites' queries read besides the measure tables: part of every part's fingerprint.
 # Only the columns they use: dim_measure's other columns change with every measure's values.
 MEASURE_SUITE_REFERENCES = (
@@ -48,6 +49,9 @@ MEASURE_SUITE_REFERENCES = (
     "select * from core.dim_force",
     "select measure_id, source_status from core.dim_measure",
 )
+# The raw police.uk counts per force-month and load, kept beside the warehouse (police_uk_row_counts).
+ROW_COUNTS_FILE = "raw_police_uk_row_counts.parquet"
+EVERY_LOAD = "'-infinity'::timestamptz"
 # Validation results kept per suite: GX renders every stored result into Data Docs on every run, so an
 # unbounded store makes each gate slower than the last.
 KEPT_RESULTS = 3
@@ -62,12 +66,15 @@ def measure_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return tables
 
 
-def suite_query(name: str, tables: list[str] | None = None) -> str:
+def suite_query(name: str, tables: list[str] | None = None, row_counts: str | None = None) -> str:
     """The suite's query, with `row_name` added: its ROW_KEYS as readable text, to name failing rows.
-    A measure suite's query reads the measure `tables` given."""
+    A measure suite's query reads the measure `tables` given; raw_police_uk reads the `row_counts`
+    relation (see police_uk_row_counts)."""
     from expectations.suites import ROW_KEYS
 
     sql = (QUERIES / f"{name}.sql").read_text().replace("{expected_schema}", str(HERE / "expected_schema.csv"))
+    if row_counts is not None:
+        sql = sql.replace("{police_uk_row_counts}", row_counts)
     if name in MEASURE_SUITES:
         union = "\n    union all by name\n    ".join(f"select * from measures.{t}" for t in tables or [])
         names = ", ".join(f"'{t}'" for t in tables or [])
@@ -113,6 +120,48 @@ def write_measure_frame(con: duckdb.DuckDBPyConnection, name: str, tables: dict[
                 [parts])
 
 
+def police_uk_row_counts(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
+    """raw_police_uk_row_counts.sql's counts for every row of the raw police.uk tables, kept at `path`
+    between runs and brought up to date by counting only the rows loaded since.
+
+    Rows are only ever appended (with a new loaded_at) or deleted a whole load of a force-month at a
+    time (superseded by a republication), so the counts of a (force-month, load) stay true while that
+    load is the force-month's current one: those are kept, and rows loaded after the newest load kept
+    are counted. If the kept and new counts do not add up to each table's row count (rows a stopped run
+    left unpruned, a warehouse replaced, the clock turned back), or the query or the crime types it
+    checks against changed, every row is counted again."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sql = (QUERIES / "raw_police_uk_row_counts.sql").read_text()
+    definition = _digest(sql, con.execute(
+        "select count(*), sum(hash(r)::hugeint) from reference.police_uk_crime_types as r").fetchone())
+    state = path.with_suffix(".json")
+    fresh = path.with_suffix(".new.parquet")
+    counted = None
+    if path.is_file() and state.is_file() and json.loads(state.read_text()).get("definition") == definition:
+        (newest,) = con.execute("select max(loaded_at) from read_parquet(?)", [str(path)]).fetchone()
+        # a literal, so DuckDB skips the row groups of earlier loads by their min/max loaded_at
+        after = f"timestamptz '{newest.isoformat()}'" if newest else EVERY_LOAD
+        con.execute(f"""copy (
+            select kept.* from read_parquet('{path}') as kept
+            where exists (select 1 from raw_police_uk.published_files as files
+                          where files.dataset = kept.dataset and files.force_slug = kept.force_slug
+                          and files.file_month = kept.file_month and files.status = 'loaded'
+                          and files.recorded_at = kept.loaded_at)
+            union all
+            select * from ({sql.replace("{loaded_after}", after)})
+        ) to '{fresh}' (format parquet)""")
+        totals = dict(con.execute(f"select dataset, sum(rows_loaded) from read_parquet('{fresh}') group by 1"
+                                  ).fetchall())
+        held = {t: con.execute(f"select count(*) from raw_police_uk.{t}").fetchone()[0]
+                for t in ("street", "outcomes", "stop_and_search")}
+        counted = all(totals.get(t, 0) == n for t, n in held.items())
+    if not counted:
+        con.execute(f"copy ({sql.replace('{loaded_after}', EVERY_LOAD)}) to '{fresh}' (format parquet)")
+    fresh.replace(path)
+    state.write_text(json.dumps({"definition": definition}))
+    return path
+
+
 def write_frames(warehouse: Path, suites: list[str]) -> dict[str, int | None]:
     """Each suite's table as FRAMES/<suite>.parquet; its row count, or None for a suite whose source holds
     no rows (it is skipped, not failed)."""
@@ -133,6 +182,10 @@ def write_frames(warehouse: Path, suites: list[str]) -> dict[str, int | None]:
             target = FRAMES / f"{name}.parquet"
             if name in MEASURE_SUITES:
                 write_measure_frame(con, name, tables, target)
+            elif name == "raw_police_uk":
+                counts = police_uk_row_counts(con, warehouse.parent / "quality" / ROW_COUNTS_FILE)
+                query = suite_query(name, row_counts=f"read_parquet('{counts}')")
+                con.execute(f"copy ({query}) to '{target}' (format parquet)")
             else:
                 con.execute(f"copy ({suite_query(name)}) to '{target}' (format parquet)")
             count = con.execute(f"select count(*) from '{target}'").fetchone()[0]
@@ -297,8 +350,15 @@ def run_checkpoint(suites: list[str]) -> dict:
         finally:
             if checkpoint.name != CHECKPOINT:  # GX stores a checkpoint it runs: a partial run leaves none
                 (GX_ROOT / "checkpoints" / f"{checkpoint.name}.json").unlink(missing_ok=True)
-        # Once for the run: GX's UpdateDataDocsAction rebuilds the whole site after every suite.
-        context.build_data_docs()
+        # Once for the run (GX's UpdateDataDocsAction rebuilds the whole site after every suite), and only
+        # the pages of this run's results when the site exists: carried-over suites' pages are as they were.
+        if DATA_DOCS_INDEX.is_file():
+            from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+            context.build_data_docs(resource_identifiers=[
+                *result.run_results, *(ExpectationSuiteIdentifier(name) for name in suites)])
+        else:
+            context.build_data_docs()
     return {run.suite_name: run for run in result.run_results.values()}
 
 
@@ -353,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  failed: {describe_failure(r, name)}", file=sys.stderr)
         for r in review:
             print(f"  flagged for review (not a failure): {describe_failure(r, name)}", file=sys.stderr)
-    docs = GX_ROOT / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    docs = DATA_DOCS_INDEX
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"run_at": datetime.now(UTC).isoformat(), "checkpoint": CHECKPOINT,
                                "suites": summary, "skipped": skipped, "success": failed_total == 0,

@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import dlt
 import duckdb
 import pyarrow as pa
-from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 from extract.config import Settings
+
+if TYPE_CHECKING:
+    import dlt
 
 _ARROW_TYPES = {
     "text": pa.string(), "bigint": pa.int64(), "double": pa.float64(), "bool": pa.bool_(), "date": pa.date32(),
@@ -45,6 +46,11 @@ def make_pipeline(
     loaded first, so the next plan starts from what the warehouse really holds.
 
     `duckdb_config`: DuckDB settings for the loading connection (e.g. preserve_insertion_order)."""
+    # dlt is imported here, not at the top: `transform` and the gate use this module's read-only
+    # helpers and should not pay a second for importing dlt.
+    import dlt
+    from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     credentials = DuckDbCredentials(str(settings.warehouse), global_config=duckdb_config)
     pipeline = dlt.pipeline(

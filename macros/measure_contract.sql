@@ -10,6 +10,10 @@
     the dbt model contract enforces.
 -#}
 {% macro measure_contract(measure_id, values_relation, has_confidence_intervals=false) %}
+{%- if execute and model.resource_type == 'model' and model.name != measure_id -%}
+    {#- fct_measure_values replaces a refreshed measure's rows by its table name -#}
+    {{ exceptions.raise_compiler_error("measure_contract: measure_id '" ~ measure_id ~ "' must be the model's name, '" ~ model.name ~ "'") }}
+{%- endif %}
 select
     cast('{{ measure_id }}' as varchar) as measure_id,
     cast(measure_values.force_id as varchar) as force_id,

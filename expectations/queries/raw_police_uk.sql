@@ -1,5 +1,6 @@
 -- One row per police.uk dataset x force x month: the published_files record next to what the
--- loaded rows of that file actually hold. Aggregated in DuckDB so GX never reads millions of rows.
+-- loaded rows of that file actually hold. Aggregated in DuckDB so GX never reads millions of rows:
+-- {police_uk_row_counts} holds raw_police_uk_row_counts.sql's counts per force-month and load.
 with
 
 files as (
@@ -8,82 +9,22 @@ files as (
 
 ),
 
-street as (
-
-    select
-        'street' as dataset,
-        force_slug,
-        file_month,
-        count(*) as rows_loaded,
-        count(*) filter (where crime_type is null) as rows_without_key_field,
-        count(*) filter (where crime_type = 'Anti-social behaviour' and crime_id is not null) as asb_rows_with_crime_id,
-        count(*) filter (
-            where crime_type <> 'Anti-social behaviour' and crime_id is null and force_slug <> 'btp'
-        ) as crime_rows_without_crime_id,
-        count(*) filter (where crime_type not in (select crime_type from reference.police_uk_crime_types))
-            as rows_with_unknown_code,
-        count(*) filter (where month is distinct from file_month) as rows_for_other_month,
-        count(*) filter (where longitude is null) as rows_without_location,
-        count(*) filter (
-            where longitude not between -8.7 and 1.8 or latitude not between 49.8 and 60.9
-        ) as rows_outside_great_britain
-    from raw_police_uk.street
-    group by force_slug, file_month
-
-),
-
-outcomes as (
-
-    select
-        'outcomes' as dataset,
-        force_slug,
-        file_month,
-        count(*) as rows_loaded,
-        count(*) filter (where outcome_type is null or crime_id is null) as rows_without_key_field,
-        0 as asb_rows_with_crime_id,
-        0 as crime_rows_without_crime_id,
-        0 as rows_with_unknown_code,
-        count(*) filter (where month is distinct from file_month) as rows_for_other_month,
-        count(*) filter (where longitude is null) as rows_without_location,
-        count(*) filter (
-            where longitude not between -8.7 and 1.8 or latitude not between 49.8 and 60.9
-        ) as rows_outside_great_britain
-    from raw_police_uk.outcomes
-    group by force_slug, file_month
-
-),
-
-stop_and_search as (
-
-    select
-        'stop_and_search' as dataset,
-        force_slug,
-        file_month,
-        count(*) as rows_loaded,
-        count(*) filter (where type is null or date is null) as rows_without_key_field,
-        0 as asb_rows_with_crime_id,
-        0 as crime_rows_without_crime_id,
-        count(*) filter (
-            where type not in ('Person search', 'Person and Vehicle search', 'Vehicle search')
-        ) as rows_with_unknown_code,
-        -- a search just after midnight can fall in the previous month in UTC: not checked here
-        0 as rows_for_other_month,
-        count(*) filter (where longitude is null) as rows_without_location,
-        count(*) filter (
-            where longitude not between -8.7 and 1.8 or latitude not between 49.8 and 60.9
-        ) as rows_outside_great_britain
-    from raw_police_uk.stop_and_search
-    group by force_slug, file_month
-
-),
-
 loaded_rows as (
 
-    select * from street
-    union all
-    select * from outcomes
-    union all
-    select * from stop_and_search
+    select
+        dataset,
+        force_slug,
+        file_month,
+        cast(sum(rows_loaded) as bigint) as rows_loaded,
+        cast(sum(rows_without_key_field) as bigint) as rows_without_key_field,
+        cast(sum(asb_rows_with_crime_id) as bigint) as asb_rows_with_crime_id,
+        cast(sum(crime_rows_without_crime_id) as bigint) as crime_rows_without_crime_id,
+        cast(sum(rows_with_unknown_code) as bigint) as rows_with_unknown_code,
+        cast(sum(rows_for_other_month) as bigint) as rows_for_other_month,
+        cast(sum(rows_without_location) as bigint) as rows_without_location,
+        cast(sum(rows_outside_great_britain) as bigint) as rows_outside_great_britain
+    from {police_uk_row_counts}
+    group by dataset, force_slug, file_month
 
 )
 

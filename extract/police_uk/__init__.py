@@ -239,22 +239,46 @@ def current_rows_condition(alias: str, files: str, dataset: str) -> str:
     )
 
 
-def prune_superseded_rows(warehouse: Path, dataset_name: str) -> dict[str, int]:
+def prune_superseded_rows(warehouse: Path, dataset_name: str, recorded_at: datetime | None = None) -> dict[str, int]:
     """Delete rows of force-months that a later load replaced; rows deleted per table.
 
     A row is current while its loaded_at equals the recorded_at of its force-month's `loaded` record.
     Loading appends and this deletes afterwards, so a run stopped in between leaves superseded rows
-    that the staging models already ignore (they apply the same condition) and the next run deletes.
+    that the staging models already ignore (they apply the same condition) and a later run deletes.
+
+    `recorded_at`: the load just made. Only the force-months it recorded can hold superseded rows, so
+    only they are searched (a new month's load reads none of the years already loaded); a table whose
+    row count then still differs from the row counts its current records promise holds rows left by an
+    earlier stopped run, and is searched whole.
     """
     deleted: dict[str, int] = {}
     with duckdb.connect(str(warehouse)) as con:
         for dataset in DATA_TABLES:
             table, files = f"{dataset_name}.{dataset}", f"{dataset_name}.{FILES_TABLE}"
-            (count,) = con.execute(
-                f"delete from {table} as data_rows where not exists (select 1 from {files} "
-                f"where {current_rows_condition('data_rows', files, dataset)})"
-            ).fetchone()
-            deleted[dataset] = count
+            current = current_rows_condition("data_rows", files, dataset)
+            superseded = f"not exists (select 1 from {files} where {current})"
+            count = 0
+            if recorded_at is not None:
+                # file_month as literals, so DuckDB skips row groups by their min/max instead of reading them
+                months = [m for (m,) in con.execute(
+                    f"select distinct file_month from {files} where dataset = ? and recorded_at = ? order by 1",
+                    [dataset, recorded_at]).fetchall()]
+                if months:
+                    (count,) = con.execute(
+                        f"delete from {table} as data_rows where file_month in ({', '.join('?' * len(months))}) "
+                        f"and exists (select 1 from {files} as recorded where recorded.dataset = ? "
+                        f"and recorded.recorded_at = ? and recorded.force_slug = data_rows.force_slug "
+                        f"and recorded.file_month = data_rows.file_month) and {superseded}",
+                        [*months, dataset, recorded_at]).fetchone()
+                (held,) = con.execute(f"select count(*) from {table}").fetchone()
+                (promised,) = con.execute(
+                    f"select coalesce(sum(row_count), 0) from {files} where dataset = ? and status = 'loaded'",
+                    [dataset]).fetchone()
+                if held == promised:
+                    deleted[dataset] = count
+                    continue
+            (rest,) = con.execute(f"delete from {table} as data_rows where {superseded}").fetchone()
+            deleted[dataset] = count + rest
     return deleted
 
 

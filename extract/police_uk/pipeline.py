@@ -239,7 +239,7 @@ def load_paths(settings: Settings, inputs: Sequence[tuple[Path, str]]) -> LoadSu
         pipeline.run(police_uk_archive(staged, plan.missing)).raise_on_failed_jobs()
     finally:
         shutil.rmtree(staging_dir, ignore_errors=True)  # dlt hard-linked what it needs into its package
-    pruned = prune_superseded_rows(settings.warehouse, DATASET_NAME)
+    pruned = prune_superseded_rows(settings.warehouse, DATASET_NAME, recorded_at)
     if any(pruned.values()):
         print("[police_uk] rows of republished force-months replaced: "
               + ", ".join(f"{table} {count:,}" for table, count in pruned.items()), file=sys.stderr)

@@ -1,6 +1,19 @@
 -- Every measure table as one long table: one row per measure x force x period x breakdown x unit.
 -- The refs are listed by hand because dbt must see them when it parses the project; the test
 -- assert_every_measure_table_is_in_fct_measure_values fails if a measure model is left out.
+--
+-- Incremental by measure: a refresh rebuilds the measure tables downstream of the changed source
+-- and replaces only their rows here (macros/measure_tables_to_read.sql), not the million rows of
+-- every measure. Code and seed changes rebuild it whole (`make transform` runs --full-refresh).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_measure_rows_to_replace() }}",
+        on_schema_change='fail'
+    )
+}}
+
 {%- set measure_tables = [
     ref('asb_action_plan_published'),
     ref('asb_lead_officer_in_force'),
@@ -90,7 +103,7 @@
 with
 
 unioned as (
-    {% for measure_table in measure_tables %}
+    {% for measure_table in measure_tables_to_read(measure_tables) %}
         select * from {{ measure_table }}
         {%- if not loop.last %}
             union all
