@@ -25,8 +25,8 @@ import csv
 import importlib
 from typing import Any
 
+from extract.areas import NON_FORCE_AREA_SLUGS
 from extract.config import PROJECT_ROOT
-from extract.police_uk.settings import NON_FORCE_AREA_SLUGS
 
 
 class _ImportedOnUse:

@@ -157,12 +157,10 @@ from {DATASET_NAME}.{FILES_TABLE}
 def check_layout(warehouse: Path) -> None:
     """Refuse a warehouse whose raw rows still carry the per-file columns (loaded before they moved to
     `published_files`): dlt would keep those NOT NULL columns and every new load would fail."""
-    legacy = query_if_exists(
-        warehouse, DATASET_NAME, "street",
-        f"select 1 from information_schema.columns where table_schema = '{DATASET_NAME}' "
-        "and table_name = 'street' and column_name = 'file_sha256'",
-    )
-    if legacy:
+    # the table's own columns (information_schema.columns lists every column of the warehouse: 0.3 s)
+    columns = query_if_exists(warehouse, DATASET_NAME, "street",
+                              f"select column_name from (describe {DATASET_NAME}.street)")
+    if ("file_sha256",) in columns:
         raise SourceError(
             f"{warehouse}: raw_police_uk was loaded with an older table layout (file_sha256 on every row). "
             "Remove the warehouse (make clean) and load again."

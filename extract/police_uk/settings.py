@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 
+# Slugs in the archive that are not one of the 43 force areas (defined apart, for the gate's use).
+from extract.areas import NON_FORCE_AREA_SLUGS  # noqa: F401
+
 HOST = "data.police.uk"
 ARCHIVE_PATH = "data/archive"  # archive URL: https://data.police.uk/data/archive/YYYY-MM.zip
 
@@ -59,9 +62,6 @@ OUTCOME_LABELS = [
     "Offender given absolute discharge", "Offender deprived of property", "Offender otherwise dealt with",
     "Defendant found not guilty", "Defendant sent to Crown Court", "Court case unable to proceed",
 ]
-
-# Slugs in the archive that are not one of the 43 force areas: kept in raw, never a force area.
-NON_FORCE_AREA_SLUGS = {"btp": "British Transport Police", "northern-ireland": "Police Service of Northern Ireland"}
 
 ARCHIVE_NAME_RE = re.compile(r"^(?P<release>\d{4}-\d{2})\.zip$")
 # An entry or a hand-downloaded file: 2023-01-city-of-london-street.csv (optionally under a 2023-01/ folder).
