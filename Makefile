@@ -56,12 +56,18 @@ browser: ## Debian's chromium, which the report's test drives headless (installe
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
+# build and demo run extract, transform and quality as one command (python -m pipeline: the same steps,
+# with dbt and Great Expectations imported while the extract runs), then publish and report.
+PIPELINE_ARGS = $(foreach a,$(ARCHIVE),--archive $(a)) $(if $(filter 1 yes true,$(FULL_REFRESH)),--full-refresh)
+
 demo: $(INSTALLED) ## the whole pipeline on the generated sample data, no network, published to releases/
-	@$(MAKE) extract transform quality publish report SOURCE=sample ARCHIVE=$(ARCHIVE)
+	@PPF_SOURCE=sample $(PY) -m pipeline $(PIPELINE_ARGS)
+	@$(MAKE) publish report
 	@$(PY) -m extract.summary
 
 build: $(INSTALLED) ## the whole pipeline against the live public sources (quarterly refresh), then publish
-	@$(MAKE) extract transform quality publish report SOURCE=$(SOURCE) ARCHIVE=$(ARCHIVE)
+	@PPF_SOURCE=$(SOURCE) $(PY) -m pipeline $(PIPELINE_ARGS)
+	@$(MAKE) publish report
 	@$(PY) -m extract.summary
 
 extract: $(INSTALLED) ## load the sources into the warehouse's raw_* schemas (dlt)
@@ -90,7 +96,7 @@ test: $(INSTALLED) browser lint ## lint, then the test suite (loaders, sample, d
 	@$(PY) -m pytest -n auto --dist loadfile
 
 lint: $(INSTALLED) ## sqlfluff (dbt templater, in-memory target) and ruff
-	@$(VENV)/bin/ruff check extract expectations publish report transform bench tests
+	@$(VENV)/bin/ruff check extract expectations publish report transform pipeline bench tests
 	@$(VENV)/bin/sqlfluff lint models tests/dbt --disable-progress-bar --nocolor --processes $(shell nproc)
 
 docs: $(INSTALLED) ## dbt docs as one static HTML file: target/static_index.html

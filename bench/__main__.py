@@ -6,11 +6,11 @@ publisher, it runs, each step as its own process, timing it and reading its peak
 
 1. baseline: the archive unzipped (timed apart), then DuckDB's bare `read_csv` of the same CSVs into
    tables (`python -m bench.baseline`), with default settings and with the loader's setting;
-2. a full build into an empty warehouse: police.uk extract+load, the other sources, `transform`,
-   `quality` (the same commands `make build` runs);
+2. a full build into an empty warehouse: `python -m pipeline` (extract of every source, `transform`,
+   `quality`: what `make build` runs before publishing), with its own timings of each part;
 3. refreshes of that warehouse, in place, each from the built state: one new month (archive 2026-01
-   holding just that month) and one new quarter (2026-01 to 2026-03): police.uk extract+load,
-   `transform`, `quality`;
+   holding just that month) and one new quarter (2026-01 to 2026-03): `python -m pipeline` with the
+   police.uk extract only;
 4. for the longest window only, a republication: the next monthly archive re-issuing every month with
    outcomes changed, which reloads nearly every force-month (what a real monthly refresh costs).
 
@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,8 +39,6 @@ from extract.config import PROJECT_ROOT
 
 BASE_RELEASE = "2025-12"
 MONTH_RELEASE, QUARTER_RELEASE = "2026-01", "2026-03"
-OTHER_SOURCES = ["home_office", "ons_pfa_tables", "home_office_workforce", "ons_csew", "police_uk_calls",
-                 "police_uk_api"]
 # Hosts (or paths) of the other publishers' sample files, linked into each bench mirror.
 OTHER_MIRROR_PATHS = ["assets.publishing.service.gov.uk", "www.gov.uk", "www.ons.gov.uk", "www.police.uk",
                       "data.police.uk/api"]
@@ -50,7 +49,7 @@ ARCHIVE_DIR = Path("data.police.uk/data/archive")
 class Step:
     name: str
     seconds: float
-    peak_rss_mb: float
+    peak_rss_mb: float | None  # None for a part of a step (its peak is the whole step's)
     rows: int | None = None
 
     @property
@@ -72,15 +71,16 @@ class Window:
         return round(sum(s.seconds for s in self.steps if s.name in names), 1)
 
     def summary(self) -> dict[str, float | None]:
-        full = self.seconds("extract_police_uk", "extract_other_sources", "transform_full", "quality_full")
+        full = self.seconds("full_build")
         baseline = self.seconds("baseline_read_csv")
-        month = self.seconds("refresh_month_extract", "refresh_month_transform", "refresh_month_quality")
-        quarter = self.seconds("refresh_quarter_extract", "refresh_quarter_transform", "refresh_quarter_quality")
+        month = self.seconds("refresh_month")
+        quarter = self.seconds("refresh_quarter")
         return {
             "police_uk_load_over_read_csv":
                 round(self.seconds("extract_police_uk") / baseline, 2) if baseline else None,
             "full_build_seconds": full,
-            "peak_rss_mb": max((s.peak_rss_mb for s in self.steps if not s.name.startswith("baseline")), default=0),
+            "peak_rss_mb": max((s.peak_rss_mb for s in self.steps
+                                if s.peak_rss_mb is not None and not s.name.startswith("baseline")), default=0),
             "refresh_month_seconds": month,
             "refresh_month_share_of_full_build": round(month / full, 3) if full else None,
             "refresh_quarter_seconds": quarter,
@@ -106,6 +106,25 @@ def run_step(window: Window, name: str, command: list[str], env: dict[str, str],
     print(f"bench: {window.months} months: {name}: {step.seconds:.1f} s, peak {step.peak_rss_mb:,.0f} MB",
           file=sys.stderr, flush=True)
     return step
+
+
+def run_pipeline(window: Window, name: str, args: list[str], env: dict[str, str], *, log: Path,
+                 parts: dict[str, Callable[[dict[str, float]], float]], rows: dict[str, int] | None = None) -> Step:
+    """`python -m pipeline` (what `make build` runs up to the gate) as one step, `name`, timed and measured
+    as a whole; `parts`: further steps (no peak of their own), each taking its seconds from the pipeline's
+    timings of its steps and sources, with `rows` where given."""
+    timings = log.with_suffix(".timings.json")
+    step = run_step(window, name, [sys.executable, "-m", "pipeline", *args, "--timings", str(timings)], env,
+                    log=log)
+    seconds = json.loads(timings.read_text())["seconds"]
+    timings.unlink()
+    for part, seconds_of in parts.items():
+        window.steps.append(Step(part, round(seconds_of(seconds), 1), None, (rows or {}).get(part)))
+    return step
+
+
+def timing(key: str) -> Callable[[dict[str, float]], float]:
+    return lambda seconds: seconds[key]
 
 
 def generate(mirror: Path, release: str, months: int, scale: float, variant: int = 0) -> Path:
@@ -198,18 +217,15 @@ def bench_window(months: int, work: Path, scale: float, republish: bool, log: Pa
     scratch.unlink(missing_ok=True)
     shutil.rmtree(unzipped, ignore_errors=True)
 
-    # 2. The full build into an empty warehouse, as `make build` runs it.
+    # 2. The full build into an empty warehouse, as `make build` runs it up to the gate.
     built = work / f"warehouse-{months}m"
     shutil.rmtree(built, ignore_errors=True)
     env = {"PPF_SOURCE": str(mirror), "PPF_WAREHOUSE": str(built / "ppf.duckdb"),
            "DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")}
-    run_step(window, "extract_police_uk",
-             [py, "-m", "extract", "run", "--only", "police_uk_archive", "--archive", BASE_RELEASE], env,
-             rows=rows, log=log)
-    run_step(window, "extract_other_sources",
-             [py, "-m", "extract", "run", *[a for s in OTHER_SOURCES for a in ("--only", s)]], env, log=log)
-    run_step(window, "transform_full", [py, "-m", "transform"], env, log=log)
-    run_step(window, "quality_full", [py, "-m", "expectations.validate"], env, log=log)
+    run_pipeline(window, "full_build", ["--archive", BASE_RELEASE], env, log=log, rows={"extract_police_uk": rows},
+                 parts={"extract_police_uk": timing("extract_police_uk_archive"),
+                        "extract_other_sources": lambda t: t["extract"] - t["extract_police_uk_archive"],
+                        "transform_full": timing("transform"), "quality_full": timing("quality")})
 
     # 3. Refreshes of the built warehouse, in place (as a user refreshes: same path, so dbt's partial
     # parse and the transform and quality records apply), each from the same built state.
@@ -218,11 +234,9 @@ def bench_window(months: int, work: Path, scale: float, republish: bool, log: Pa
     for label, release in (("month", MONTH_RELEASE), ("quarter", QUARTER_RELEASE)):
         copy_warehouse(pristine, built)
         new_rows = archive_rows(mirror / ARCHIVE_DIR / f"{release}.zip")
-        run_step(window, f"refresh_{label}_extract",
-                 [py, "-m", "extract", "run", "--only", "police_uk_archive", "--archive", release], env,
-                 rows=new_rows, log=log)
-        run_step(window, f"refresh_{label}_transform", [py, "-m", "transform"], env, log=log)
-        run_step(window, f"refresh_{label}_quality", [py, "-m", "expectations.validate"], env, log=log)
+        run_pipeline(window, f"refresh_{label}", ["--only", "police_uk_archive", "--archive", release], env,
+                     log=log, rows={f"refresh_{label}_extract": new_rows},
+                     parts={f"refresh_{label}_{part}": timing(part) for part in ("extract", "transform", "quality")})
 
     # 4. The next monthly archive re-issuing every month, outcomes changed: nearly a full reload.
     if republish:

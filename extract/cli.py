@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -109,10 +110,13 @@ def _in_mirror(module: Any, location: SourceLocation) -> bool:
     return Path(location.url(host, path)).exists()
 
 
-def _run(settings: Settings, only: list[str], archives: list[str]) -> list[Any]:
+def _run(settings: Settings, only: list[str], archives: list[str],
+         timings: dict[str, float] | None = None) -> list[Any]:
+    """Load the `only` sources in order; each one's wall time (seconds) goes into `timings`, if given."""
     location = SourceLocation.from_settings(settings)
     summaries = []
     for name in only:
+        started = time.monotonic()
         module = _pipeline_module(name)
         if settings.source != "sample" and not _in_mirror(module, location):
             print(f"[{name}] no files of this publisher in {location.describe()}: skipped (its tables are created "
@@ -122,6 +126,8 @@ def _run(settings: Settings, only: list[str], archives: list[str]) -> list[Any]:
         summary = module.run(settings, archives) if name == "police_uk_archive" else module.run(settings)
         print(summary.line(settings.warehouse), flush=True)
         summaries.append(summary)
+        if timings is not None:
+            timings[name] = round(time.monotonic() - started, 2)
     return summaries
 
 
@@ -163,7 +169,8 @@ def _root_cause(exc: BaseException) -> BaseException:
         seen = nxt
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, timings: dict[str, float] | None = None) -> int:
+    """The command line; `timings`, if given, receives each loaded source's seconds (`run` only)."""
     parser = argparse.ArgumentParser(prog="python -m extract", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -187,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             print(f"extract: reading {settings.source} into {settings.warehouse}", file=sys.stderr)
             only = [s for s in SOURCES if s in (args.only or SOURCES)]
-            _run(settings, only, args.archive or ["latest"])
+            _run(settings, only, args.archive or ["latest"], timings)
             return 0
         absent = [str(f) for f in args.files if not f.is_file()]
         if absent:

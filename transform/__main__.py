@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import hashlib
 import json
+import logging
 import os
 import sys
 import time
@@ -106,10 +108,16 @@ def plan(previous: dict | None, code: str, sources: dict[str, str], full_refresh
 def run_dbt(args: list[str], target: Path) -> bool:
     """dbt in this process (dbtRunner): a refresh does not pay for a second interpreter importing dbt.
     With --no-write-json, the run's results are still written to `target`/run_results.json."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
     from dbt.cli.main import dbtRunner
 
     with contextlib.chdir(PROJECT_ROOT):
         result = dbtRunner().invoke(args)
+    # dbt-duckdb keeps the warehouse open in this process after the run: closed, so that the gate can open
+    # it read-only in the same process (python -m pipeline) and other processes can open it at all.
+    DuckDBConnectionManager.close_all_connections()
+    gc.collect()
+    logging.captureWarnings(False)  # dbt routes Python warnings into its logs; what runs next need not
     if result.exception is not None:
         print(f"transform: dbt stopped: {result.exception}", file=sys.stderr)
     if "--no-write-json" in args and hasattr(result.result, "write"):

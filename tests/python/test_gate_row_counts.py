@@ -9,9 +9,9 @@ import duckdb
 import pytest
 from conftest import COL_2023_01, COL_2024_08, write_archive
 
+from expectations.validate import EVERY_LOAD, QUERIES, police_uk_row_counts
 from extract.config import PROJECT_ROOT, Settings
 from extract.police_uk import pipeline as police_uk
-from expectations.validate import EVERY_LOAD, QUERIES, police_uk_row_counts
 
 JAN = "2023-01/2023-01-city-of-london-street.csv"
 AUG = "2024-08/2024-08-city-of-london-street.csv"

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -268,6 +269,44 @@ def test_publish_refuses_a_warehouse_changed_after_its_quality_run(first_release
     (tmp_path / "later" / "quality" / "last_run.json").unlink()
     with pytest.raises(PublishRefused, match="no quality run recorded"):
         check_gate(settings_for(warehouse))
+
+
+def test_the_pipeline_command_loads_builds_and_gates_a_new_month_in_order_and_publish_accepts_it(
+    first_release: FirstRelease, sample_pipeline: SamplePipeline, tmp_path: Path
+) -> None:
+    """`python -m pipeline` (what make build runs up to the gate): the extract, then transform and quality
+    in the process forked at the start, in that order, with the warehouse left as the gate passed it."""
+    from extract.police_uk.sample import generate_archive_mirror
+    from publish.release import check_gate
+
+    warehouse = _copy_with_quality(first_release, tmp_path / "piped")
+    shutil.copytree(sample_pipeline.warehouse.parent / ".dlt", warehouse.parent / ".dlt")
+    mirror = tmp_path / "mirror"
+    generate_archive_mirror(mirror, release="2026-01", n_months=1, scale=0.005)
+    timings = tmp_path / "timings.json"
+    env = {"PPF_WAREHOUSE": str(warehouse), "PPF_SOURCE": str(mirror), "DBT_TARGET_PATH": str(tmp_path / "target"),
+           "DBT_LOG_PATH": str(tmp_path / "logs")}
+    result = run_cli(["-m", "pipeline", "--only", "police_uk_archive", "--archive", "2026-01", "--timings",
+                      str(timings)], env, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    loaded, built, gated = (out.index("police_uk_archive: "), out.index("transform: every model"),
+                            out.index("quality: checkpoint publication_gate: 10 suites"))
+    assert loaded < built < gated
+    assert query(warehouse, "select count(*) from raw_police_uk.published_files where file_month = '2026-01' "
+                 "and status = 'loaded'")[0][0] > 0
+    assert query(warehouse, "select max(month_start) from intermediate.int_police_uk__street_crime_counts"
+                 ) == [(date(2026, 1, 1),)]
+    seconds = json.loads(timings.read_text())["seconds"]
+    assert set(seconds) >= {"extract", "extract_police_uk_archive", "transform", "quality", "total"}
+    assert seconds["total"] >= seconds["extract"] + seconds["transform"] + seconds["quality"] - 1
+    check_gate(settings_for(warehouse))  # the gate ran last: publish would accept this warehouse
+
+    # an extract that fails stops the pipeline there, with its status: nothing is built or gated
+    failed = run_cli(["-m", "pipeline", "--only", "police_uk_archive", "--archive", "2099-01"], env, timeout=900)
+    assert failed.returncode == 1
+    assert "no archive found" in failed.stderr and "transform:" not in failed.stdout + failed.stderr
+    assert "pipeline: extract" in failed.stderr and "stopped (exit 1)" in failed.stderr
 
 
 def test_an_interrupted_publish_leaves_the_last_release_untouched(
