@@ -6,12 +6,13 @@ publisher, it runs, each step as its own process, timing it and reading its peak
 
 1. baseline: the archive unzipped (timed apart), then DuckDB's bare `read_csv` of the same CSVs into
    tables (`python -m bench.baseline`), with default settings and with the loader's setting;
-2. a full build into an empty warehouse: `python -m pipeline` (extract of every source, `transform`,
+2. the police.uk extract+load on its own into an empty warehouse (the figure compared with 1);
+3. a full build into an empty warehouse: `python -m pipeline` (extract of every source, `transform`,
    `quality`: what `make build` runs before publishing), with its own timings of each part;
-3. refreshes of that warehouse, in place, each from the built state: one new month (archive 2026-01
+4. refreshes of that warehouse, in place, each from the built state: one new month (archive 2026-01
    holding just that month) and one new quarter (2026-01 to 2026-03): `python -m pipeline` with the
    police.uk extract only;
-4. for the longest window only, a republication: the next monthly archive re-issuing every month with
+5. for the longest window only, a republication: the next monthly archive re-issuing every month with
    outcomes changed, which reloads nearly every force-month (what a real monthly refresh costs).
 
 Figures go to a JSON file (default data/bench/results/bench-<UTC time>.json) and a Markdown table on
@@ -217,17 +218,25 @@ def bench_window(months: int, work: Path, scale: float, republish: bool, log: Pa
     scratch.unlink(missing_ok=True)
     shutil.rmtree(unzipped, ignore_errors=True)
 
-    # 2. The full build into an empty warehouse, as `make build` runs it up to the gate.
+    # 2. The police.uk loader alone into an empty warehouse, as the baseline ran: the figure to compare.
     built = work / f"warehouse-{months}m"
-    shutil.rmtree(built, ignore_errors=True)
     env = {"PPF_SOURCE": str(mirror), "PPF_WAREHOUSE": str(built / "ppf.duckdb"),
            "DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")}
-    run_pipeline(window, "full_build", ["--archive", BASE_RELEASE], env, log=log, rows={"extract_police_uk": rows},
-                 parts={"extract_police_uk": timing("extract_police_uk_archive"),
+    shutil.rmtree(built, ignore_errors=True)
+    run_step(window, "extract_police_uk",
+             [py, "-m", "extract", "run", "--only", "police_uk_archive", "--archive", BASE_RELEASE], env,
+             rows=rows, log=log)
+
+    # 3. The full build into an empty warehouse, as `make build` runs it up to the gate (its police.uk
+    # extract shares the machine with the imports of the process that then runs transform and quality).
+    shutil.rmtree(built, ignore_errors=True)
+    run_pipeline(window, "full_build", ["--archive", BASE_RELEASE], env, log=log,
+                 rows={"full_build_police_uk": rows},
+                 parts={"full_build_police_uk": timing("extract_police_uk_archive"),
                         "extract_other_sources": lambda t: t["extract"] - t["extract_police_uk_archive"],
                         "transform_full": timing("transform"), "quality_full": timing("quality")})
 
-    # 3. Refreshes of the built warehouse, in place (as a user refreshes: same path, so dbt's partial
+    # 4. Refreshes of the built warehouse, in place (as a user refreshes: same path, so dbt's partial
     # parse and the transform and quality records apply), each from the same built state.
     pristine = work / f"warehouse-{months}m-built"
     copy_warehouse(built, pristine)
@@ -238,7 +247,7 @@ def bench_window(months: int, work: Path, scale: float, republish: bool, log: Pa
                      log=log, rows={f"refresh_{label}_extract": new_rows},
                      parts={f"refresh_{label}_{part}": timing(part) for part in ("extract", "transform", "quality")})
 
-    # 4. The next monthly archive re-issuing every month, outcomes changed: nearly a full reload.
+    # 5. The next monthly archive re-issuing every month, outcomes changed: nearly a full reload.
     if republish:
         republished = work / f"mirror-{months}m-republished"
         link_other_publishers(republished, work / "publishers")
@@ -271,14 +280,16 @@ def table(result: dict) -> str:
     row("CSV inside the archive", [f"{w['csv_bytes'] / 1e9:.2f} GB" for w in windows])
     row("DuckDB `read_csv` of the unzipped CSVs (bare)", secs("baseline_read_csv"))
     row("same, `preserve_insertion_order=false` (the loader's setting)", secs("baseline_read_csv_unordered"))
-    row("police.uk extract+load (from the ZIP)", secs("extract_police_uk"))
+    row("police.uk extract+load (from the ZIP), on its own", secs("extract_police_uk"))
     row("**ratio to bare `read_csv`** (target ≤ 1.5)",
         [f"**{w['summary']['police_uk_load_over_read_csv']:.2f}**" for w in windows])
     row("police.uk rows per second", [f"{step(w, 'extract_police_uk')['rows_per_second']:,}" for w in windows])
-    row("other sources extract+load", secs("extract_other_sources"))
-    row("transform (full `dbt build`)", secs("transform_full"))
-    row("quality (GX gate)", secs("quality_full"))
-    row("**full build** (target < 300 s)", [f"**{w['summary']['full_build_seconds']:.1f} s**" for w in windows])
+    row("full build: police.uk extract+load (beside the transform process's imports)", secs("full_build_police_uk"))
+    row("full build: other sources extract+load", secs("extract_other_sources"))
+    row("full build: transform (full `dbt build`)", secs("transform_full"))
+    row("full build: quality (GX gate)", secs("quality_full"))
+    row("**full build**, `python -m pipeline` (target < 300 s)",
+        [f"**{w['summary']['full_build_seconds']:.1f} s**" for w in windows])
     row("peak memory of any step (target < 4 GB)", [f"{w['summary']['peak_rss_mb'] / 1024:.2f} GB" for w in windows])
     for label in ("month", "quarter"):
         row(f"refresh: one new {label}, extract / transform / quality",

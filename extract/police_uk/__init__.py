@@ -246,9 +246,9 @@ def prune_superseded_rows(warehouse: Path, dataset_name: str, recorded_at: datet
     Loading appends and this deletes afterwards, so a run stopped in between leaves superseded rows
     that the staging models already ignore (they apply the same condition) and a later run deletes.
 
-    `recorded_at`: the load just made. Only the force-months it recorded can hold superseded rows, so
-    only they are searched (a new month's load reads none of the years already loaded); a table whose
-    row count then still differs from the row counts its current records promise holds rows left by an
+    `recorded_at`: the load just made. Only the months it recorded can hold superseded rows, so only
+    they are searched (a new month's load reads none of the years already loaded); a table whose row
+    count then still differs from the row counts its current records promise holds rows left by an
     earlier stopped run, and is searched whole.
     """
     deleted: dict[str, int] = {}
@@ -266,10 +266,7 @@ def prune_superseded_rows(warehouse: Path, dataset_name: str, recorded_at: datet
                 if months:
                     (count,) = con.execute(
                         f"delete from {table} as data_rows where file_month in ({', '.join('?' * len(months))}) "
-                        f"and exists (select 1 from {files} as recorded where recorded.dataset = ? "
-                        f"and recorded.recorded_at = ? and recorded.force_slug = data_rows.force_slug "
-                        f"and recorded.file_month = data_rows.file_month) and {superseded}",
-                        [*months, dataset, recorded_at]).fetchone()
+                        f"and {superseded}", months).fetchone()
                 (held,) = con.execute(f"select count(*) from {table}").fetchone()
                 (promised,) = con.execute(
                     f"select coalesce(sum(row_count), 0) from {files} where dataset = ? and status = 'loaded'",
