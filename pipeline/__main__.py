@@ -85,7 +85,8 @@ def _extract(args: argparse.Namespace, timings: dict[str, float]) -> int:
 def run(args: argparse.Namespace) -> tuple[int, dict[str, float]]:
     """The three steps; (exit status, seconds per step and per source)."""
     timings: dict[str, float] = {}
-    if threading.active_count() > 1:  # fork is only safe in a single-threaded process: no head start
+    # fork is only safe in a single-threaded process (and absent on Windows): there, no head start
+    if not hasattr(os, "fork") or threading.active_count() > 1:
         code = _extract(args, timings)
         if code:
             return code, timings
