@@ -44,6 +44,11 @@ class Settings:
         return self.warehouse_dir / "downloads"
 
 
+def dbt_target_path() -> Path:
+    """dbt's target directory (manifest, run_results.json): DBT_TARGET_PATH, else <project>/target."""
+    return Path(os.environ.get("DBT_TARGET_PATH") or PROJECT_ROOT / "target")
+
+
 def get_settings() -> Settings:
     warehouse = Path(os.environ.get("PPF_WAREHOUSE") or DEFAULT_WAREHOUSE).expanduser().resolve()
     sample_dir = Path(os.environ.get("PPF_SAMPLE_DIR") or DEFAULT_SAMPLE_DIR).expanduser().resolve()

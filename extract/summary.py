@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 
 import duckdb
 
-from extract.config import PROJECT_ROOT, get_settings
+from extract.config import dbt_target_path, get_settings
 from extract.warehouse import raw_tables
 
 
 def dbt_counts() -> tuple[int, int, int]:
     """(models built, tests and unit tests passed, failed) from the last dbt invocation."""
-    run_results = Path(os.environ.get("DBT_TARGET_PATH") or PROJECT_ROOT / "target") / "run_results.json"
+    run_results = dbt_target_path() / "run_results.json"
     if not run_results.is_file():
         return 0, 0, 0
     results = json.loads(run_results.read_text())["results"]

@@ -59,6 +59,11 @@ def _child(go: int, report: int, full_refresh: bool) -> None:
         os.write(report, json.dumps({"code": code, "timings": timings}).encode())
     except KeyboardInterrupt:
         code = 130
+    except SystemExit as stop:  # a step that stops with a message (e.g. the gate without measure tables)
+        if isinstance(stop.code, int):
+            code = stop.code
+        else:
+            print(stop.code, file=sys.stderr)
     except Exception:  # reported here; the parent exits with this status
         traceback.print_exc()
     # The exit handlers (logging, dbt's multiprocessing locks), then out without tearing down every module:

@@ -34,13 +34,12 @@ from typing import Any
 
 import duckdb
 
-from extract.config import PROJECT_ROOT, Settings
+from extract.config import PROJECT_ROOT, Settings, dbt_target_path
 from extract.warehouse import sha256_file
 
 MEASURE_KEY = ["measure_id", "force_id", "period_start", "period_type", "breakdown", "breakdown_value", "unit"]
 FORMULA_START = r"^[=+\-@\t\r]"
 DATA_DOCS = PROJECT_ROOT / "expectations" / "gx" / "uncommitted" / "data_docs" / "local_site"
-RUN_RESULTS = PROJECT_ROOT / "target" / "run_results.json"
 
 
 class PublishRefused(RuntimeError):
@@ -237,7 +236,8 @@ def publish(settings: Settings, root: Path | None = None, log=print) -> Publishe
                           "sha256": sha256_file(path)})
         if DATA_DOCS.is_dir():
             shutil.copytree(DATA_DOCS, work / "data_docs")
-        built_at = (json.loads(RUN_RESULTS.read_text())["metadata"]["generated_at"] if RUN_RESULTS.is_file()
+        run_results = dbt_target_path() / "run_results.json"
+        built_at = (json.loads(run_results.read_text())["metadata"]["generated_at"] if run_results.is_file()
                     else None)
         manifest = {
             "release_id": release_id,

@@ -21,14 +21,13 @@ import gc
 import hashlib
 import json
 import logging
-import os
 import sys
 import time
 from pathlib import Path
 
 import duckdb
 
-from extract.config import PROJECT_ROOT, get_settings
+from extract.config import PROJECT_ROOT, dbt_target_path, get_settings
 from extract.summary import dbt_counts
 from extract.warehouse import raw_tables
 
@@ -141,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"transform: {'every model' if kind == 'full' else 'models downstream of the changed sources'} "
           f"({reason})", flush=True)
     started = time.monotonic()
-    target = Path(os.environ.get("DBT_TARGET_PATH") or PROJECT_ROOT / "target")
+    target = dbt_target_path()
     if not run_dbt([*dbt_args, "--quiet", "--fail-fast"], target):
         # The record stays as the last successful build left it, so the next run rebuilds this much again.
         print("transform: dbt build failed; see logs/dbt.log", file=sys.stderr)
