@@ -5,6 +5,8 @@ Tables in schema `raw_police_uk`:
   as text, coordinates as doubles) plus provenance: file_month, force_slug, source_line, loaded_at.
   Appended, then pruned (`prune_superseded_rows`): a force-month's rows are current while their
   `loaded_at` equals its `published_files.recorded_at`, which also gives their file, checksum and release.
+  A run killed mid-load is finished by the next one, which also removes the second copies of rows that
+  dlt inserts again when the kill came between DuckDB's commit and dlt's record of it.
 - `published_files`: one row per dataset x force x month that an archive covers: `loaded` with its
   row count and checksums, or `missing` when the archive has no file for it. Merged on its key.
 
@@ -17,6 +19,7 @@ Appending and pruning replaces dlt's merge, which would write every row twice (s
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -249,7 +252,7 @@ def prune_superseded_rows(warehouse: Path, dataset_name: str, recorded_at: datet
     `recorded_at`: the load just made. Only the months it recorded can hold superseded rows, so only
     they are searched (a new month's load reads none of the years already loaded); a table whose row
     count then still differs from the row counts its current records promise holds rows left by an
-    earlier stopped run, and is searched whole.
+    earlier stopped run, and is searched whole, for superseded rows and then for rows inserted twice.
     """
     deleted: dict[str, int] = {}
     with duckdb.connect(str(warehouse)) as con:
@@ -275,8 +278,33 @@ def prune_superseded_rows(warehouse: Path, dataset_name: str, recorded_at: datet
                     deleted[dataset] = count
                     continue
             (rest,) = con.execute(f"delete from {table} as data_rows where {superseded}").fetchone()
-            deleted[dataset] = count + rest
+            deleted[dataset] = count + rest + delete_repeated_rows(con, table, files, dataset)
     return deleted
+
+
+def delete_repeated_rows(con: duckdb.DuckDBPyConnection, table: str, files: str, dataset: str) -> int:
+    """Delete second copies of current rows (same force-month, load and source line); rows deleted.
+
+    dlt appends at least once: a process killed after DuckDB committed a file's rows but before dlt
+    recorded the job as done leaves the package pending, and the next run inserts those rows again.
+    Only force-months holding more rows than their record promises are searched.
+    """
+    months = [m for (m,) in con.execute(
+        f"""select distinct data_rows.file_month
+        from (select force_slug, file_month, count(*) as held from {table} group by all) as data_rows
+        join {files} on {files}.dataset = ? and {files}.status = 'loaded'
+            and {files}.force_slug = data_rows.force_slug and {files}.file_month = data_rows.file_month
+        where data_rows.held > {files}.row_count order by 1""", [dataset]).fetchall()]
+    if not months:
+        return 0
+    (count,) = con.execute(
+        f"""delete from {table} where rowid in (
+            select rowid from {table} where file_month in ({', '.join('?' * len(months))})
+            qualify row_number() over (partition by force_slug, file_month, loaded_at, source_line order by rowid) > 1
+        )""", months).fetchone()
+    print(f"[police_uk] {table}: {count:,} rows that an interrupted earlier load inserted twice removed",
+          file=sys.stderr)
+    return count
 
 
 __all__ = ["DATA_TABLES", "FILES_TABLE", "LoadedFile", "StagedLoad", "police_uk_archive",
