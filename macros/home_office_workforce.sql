@@ -2,8 +2,8 @@
 
 {#-
     The body of a staging model over one workforce open data table: text trimmed, force names of
-    every spelling mapped to the ONS force code, counts with their markers as a status, provenance,
-    and the vintage flag. Each release re-publishes every earlier snapshot, so one snapshot date can
+    every spelling mapped to the ONS force code, counts as exact decimals with their markers as a
+    status, provenance, and the vintage flag. Each release re-publishes every earlier snapshot, so one snapshot date can
     have several vintages: is_latest_vintage marks the rows of the newest release carrying that date
     (the figures the measures use); older vintages stay queryable.
 -#}
@@ -43,9 +43,10 @@ renamed as (
         source.{{ column }}_marker_reason as {{ column }}_status_note,
         {%- endfor %}
 
-        -- numerics
+        -- numerics: exact decimals (6 places), so that sums do not depend on the order of the rows;
+        -- summed as doubles they differed in their last digits between builds, revising the measures
         {%- for column in count_columns %}
-        source.{{ column }},
+        cast(source.{{ column }} as decimal(18, 6)) as {{ column }},
         {%- endfor %}
 
         -- dates
