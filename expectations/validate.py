@@ -12,6 +12,9 @@ the warehouse state that a complete, passing run recorded there.
 A suite whose table (frame) and definition are exactly those of a suite that passed in the last run is
 not validated again: its result is carried over (a refresh of one police.uk month leaves most frames
 as they were). `--revalidate` validates every suite whatever the last run found.
+
+Gate runs of one checkout share gx/uncommitted/ whatever their warehouse: a run waits while another holds
+gx/uncommitted/gate.lock.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import shutil
 import sys
 import time
 import warnings
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,6 +47,7 @@ MEASURE_SUITES = ("measures", "measure_coverage", "measure_jumps")
 VALIDATIONS = GX_ROOT / "uncommitted" / "validations"
 FRAME_CACHE = GX_ROOT / "uncommitted" / "frame_cache"
 DATA_DOCS_INDEX = GX_ROOT / "uncommitted" / "data_docs" / "local_site" / "index.html"
+GATE_LOCK = GX_ROOT / "uncommitted" / "gate.lock"
 # What the measure suites' queries read besides the measure tables: part of every part's fingerprint.
 # Only the columns they use: dim_measure's other columns change with every measure's values.
 MEASURE_SUITE_REFERENCES = (
@@ -365,6 +370,26 @@ def run_checkpoint(suites: list[str]) -> dict:
     return {run.suite_name: run for run in result.run_results.values()}
 
 
+@contextlib.contextmanager
+def gate_lock() -> Iterator[None]:
+    """One gate run at a time in this checkout: every run writes its frames, validation results and Data
+    Docs under gx/uncommitted/, whatever its warehouse, so a second run waits for the first to finish."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; runs must not overlap
+        yield
+        return
+    GATE_LOCK.parent.mkdir(parents=True, exist_ok=True)
+    with open(GATE_LOCK, "w") as lock:  # the lock goes with the file, when it closes or the process dies
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"quality: waiting for another gate run to finish (gate runs share {GATE_LOCK.parent})",
+                  file=sys.stderr)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def main(argv: list[str] | None = None) -> int:
     from expectations.suites import SUITES
 
@@ -373,7 +398,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--revalidate", action="store_true",
                         help="validate every suite, even those whose frame passed unchanged last time")
     args = parser.parse_args(argv)
-    suites = args.suite or list(SUITES)
+    with gate_lock():
+        return run_gate(args.suite or list(SUITES), revalidate=args.revalidate, complete=args.suite is None)
+
+
+def run_gate(suites: list[str], revalidate: bool, complete: bool) -> int:
+    """Validate `suites` on the warehouse of the settings; exit status (0: every expectation passed)."""
     settings = get_settings()
     started = time.monotonic()
     from publish.release import warehouse_state
@@ -387,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     suites = [name for name in suites if rows[name] is not None]
     current = fingerprints(suites)
     out = settings.warehouse_dir / "quality" / "last_run.json"
-    previous = json.loads(out.read_text()) if out.is_file() and not args.revalidate else None
+    previous = json.loads(out.read_text()) if out.is_file() and not revalidate else None
     summary: dict[str, dict] = carried_over(previous, current)
     for name in summary:
         print(f"quality: {name}: passed on the same {rows[name]:,} rows in the last run: not validated again",
@@ -420,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"run_at": datetime.now(UTC).isoformat(), "checkpoint": CHECKPOINT,
                                "suites": summary, "skipped": skipped, "success": failed_total == 0,
-                               "complete": args.suite is None, "warehouse": validated, "data_docs": str(docs)},
+                               "complete": complete, "warehouse": validated, "data_docs": str(docs)},
                               indent=2))
     checks = sum(s["expectations"] for s in summary.values())
     verdict = "passed" if failed_total == 0 else f"FAILED ({failed_total} failed)"

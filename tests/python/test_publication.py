@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -254,6 +255,27 @@ def test_a_second_gate_run_validates_again_only_suites_whose_frame_changed(
     carried = gate()
     assert "measure_jumps" not in carried and "raw_police_uk" in carried and "table_schemas" in carried
     assert gate("--revalidate") == set()
+
+
+def test_a_gate_run_waits_while_another_holds_the_gate(first_release: FirstRelease, tmp_path: Path) -> None:
+    from expectations.validate import gate_lock
+
+    warehouse = _copy_with_quality(first_release, tmp_path / "waiting")
+    last_run = warehouse.parent / "quality" / "last_run.json"
+    before = last_run.read_text()
+    stderr = tmp_path / "stderr.txt"
+    with gate_lock(), open(stderr, "w") as err:
+        waiting = subprocess.Popen([str(PROJECT_ROOT / ".venv" / "bin" / "python"), "-m", "expectations.validate",
+                                    "--suite", "table_schemas"], cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL,
+                                   stderr=err, env={**os.environ, "PPF_WAREHOUSE": str(warehouse)})
+        deadline = time.monotonic() + 120
+        while "waiting for another gate run" not in stderr.read_text() and time.monotonic() < deadline:
+            assert waiting.poll() is None, stderr.read_text()
+            time.sleep(0.2)
+        time.sleep(1)
+        assert waiting.poll() is None and last_run.read_text() == before  # it wrote nothing while it waited
+    assert waiting.wait(timeout=600) == 0, stderr.read_text()
+    assert json.loads(last_run.read_text())["suites"].keys() == {"table_schemas"}
 
 
 def test_publish_refuses_a_warehouse_changed_after_its_quality_run(first_release: FirstRelease,
