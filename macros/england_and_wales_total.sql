@@ -18,20 +18,20 @@ select
     force_rows.breakdown_value,
     case
         when force_rows.unit = 'rate_per_1000'
-            then 1000.0 * sum(force_rows.numerator) filter (where force_rows.status in ('ok', 'break_in_series'))
-            / nullif(sum(force_rows.denominator) filter (where force_rows.status in ('ok', 'break_in_series')), 0)
+            then 1000.0 * sum({{ exact('force_rows.numerator') }}) filter (where force_rows.status in ('ok', 'break_in_series'))
+            / nullif(sum({{ exact('force_rows.denominator') }}) filter (where force_rows.status in ('ok', 'break_in_series')), 0)
         when force_rows.unit = 'percent'
-            then 100.0 * sum(force_rows.numerator) filter (where force_rows.status in ('ok', 'break_in_series'))
-            / nullif(sum(force_rows.denominator) filter (where force_rows.status in ('ok', 'break_in_series')), 0)
+            then 100.0 * sum({{ exact('force_rows.numerator') }}) filter (where force_rows.status in ('ok', 'break_in_series'))
+            / nullif(sum({{ exact('force_rows.denominator') }}) filter (where force_rows.status in ('ok', 'break_in_series')), 0)
         -- a time (average seconds or days) is weighted: numerator = time x volume, denominator = volume
         when force_rows.unit in ('seconds', 'days')
-            then sum(force_rows.numerator) filter (where force_rows.status in ('ok', 'break_in_series'))
-            / nullif(sum(force_rows.denominator) filter (where force_rows.status in ('ok', 'break_in_series')), 0)
-        else sum(force_rows.value) filter (where force_rows.status in ('ok', 'break_in_series'))
+            then sum({{ exact('force_rows.numerator') }}) filter (where force_rows.status in ('ok', 'break_in_series'))
+            / nullif(sum({{ exact('force_rows.denominator') }}) filter (where force_rows.status in ('ok', 'break_in_series')), 0)
+        else sum({{ exact('force_rows.value') }}) filter (where force_rows.status in ('ok', 'break_in_series'))
     end as value,
     force_rows.unit,
-    sum(force_rows.numerator) filter (where force_rows.status in ('ok', 'break_in_series')) as numerator,
-    sum(force_rows.denominator) filter (where force_rows.status in ('ok', 'break_in_series')) as denominator,
+    sum({{ exact('force_rows.numerator') }}) filter (where force_rows.status in ('ok', 'break_in_series')) as numerator,
+    sum({{ exact('force_rows.denominator') }}) filter (where force_rows.status in ('ok', 'break_in_series')) as denominator,
     case
         when count(*) filter (where force_rows.status in ('ok', 'break_in_series')) = (select count(*) from {{ ref('police_force_areas') }})
             then case when bool_or(force_rows.status = 'break_in_series') then 'break_in_series' else 'ok' end

@@ -43,10 +43,9 @@ renamed as (
         source.{{ column }}_marker_reason as {{ column }}_status_note,
         {%- endfor %}
 
-        -- numerics: exact decimals (6 places), so that sums do not depend on the order of the rows;
-        -- summed as doubles they differed in their last digits between builds, revising the measures
+        -- numerics: exact decimals, so that sums do not depend on the order of the rows
         {%- for column in count_columns %}
-        cast(source.{{ column }} as decimal(18, 6)) as {{ column }},
+        {{ exact('source.' ~ column) }} as {{ column }},
         {%- endfor %}
 
         -- dates

@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
-from conftest import SamplePipeline, copy_warehouse, ods_rows, query, run_cli, run_dbt_build
+from conftest import SamplePipeline, ods_rows, query, run_cli, run_dbt_build
 
 pytestmark = pytest.mark.slow
 
@@ -112,27 +111,3 @@ def test_a_revised_release_replaces_its_figures_in_the_marts_and_the_old_vintage
     assert vintages == [("2025-07-23", False, pytest.approx(old, abs=1e-6)),
                         ("2026-01-28", True, pytest.approx(new, abs=1e-6))]
 
-
-def test_workforce_measures_do_not_depend_on_the_order_of_the_raw_rows(
-    sample_pipeline: SamplePipeline, tmp_path: Path
-) -> None:
-    """The same rows in another order give the same values to the last digit: a load may store rows in
-    any order, and a value that moved in its last digits would be published as a revision."""
-    warehouse = copy_warehouse(sample_pipeline.warehouse, tmp_path / "warehouse")
-    values = f"""
-        select measure_id, force_id, period_end, breakdown, breakdown_value, value, numerator, denominator
-        from core.fct_measure_values where measure_id in ({', '.join(f"'{m}'" for m in WORKFORCE_MEASURES)})
-        order by all"""
-    built = query(warehouse, values)
-    with duckdb.connect(str(warehouse)) as con:
-        for (table,) in con.execute("select table_name from information_schema.tables "
-                                    "where table_schema = 'raw_home_office_workforce' "
-                                    "and table_name not like '\\_dlt%' escape '\\'").fetchall():
-            raw = f"raw_home_office_workforce.{table}"
-            con.execute(f"create temp table reordered as select * from {raw} order by rowid desc")
-            con.execute(f"delete from {raw}; insert into {raw} select * from reordered; drop table reordered")
-    rebuilt = run_dbt_build(warehouse, tmp_path, select="source:home_office_workforce+,+fct_measure_values")
-    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
-    again = query(warehouse, values)
-    assert len(again) == len(built) > 1000
-    assert [row for row in again if row not in set(built)] == []

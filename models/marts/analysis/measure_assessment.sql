@@ -202,13 +202,19 @@ msg_averages as (
         min(similar_forces.group_vintage) as msg_vintage,
         count(*) as msg_forces_included,
         -- rates and proportions: the group's own rate (sum of numerators over sum of denominators,
-        -- weighted by size, as the HMICFRS value-for-money dashboards do); counts: the simple mean
+        -- weighted by size, as the HMICFRS value-for-money dashboards do); counts: the simple mean.
+        -- Summed as decimals: double sums depend on the order the join delivers the rows in, and
+        -- moved in their last digits from one build to the next.
         case
             when count(measure_values.denominator) = count(*) and measure_values.unit = 'rate_per_1000'
-                then 1000.0 * sum(measure_values.numerator) / nullif(sum(measure_values.denominator), 0)
+                then
+                    1000.0 * sum({{ exact('measure_values.numerator') }})
+                    / nullif(sum({{ exact('measure_values.denominator') }}), 0)
             when count(measure_values.denominator) = count(*) and measure_values.unit = 'percent'
-                then 100.0 * sum(measure_values.numerator) / nullif(sum(measure_values.denominator), 0)
-            else avg(measure_values.value)
+                then
+                    100.0 * sum({{ exact('measure_values.numerator') }})
+                    / nullif(sum({{ exact('measure_values.denominator') }}), 0)
+            else avg({{ exact('measure_values.value') }})
         end as msg_average
     from similar_forces
     inner join measure_values
