@@ -8,6 +8,10 @@
     too, and the total carries that status.
 -#}
 {% macro england_and_wales_total(force_rows) %}
+{#- sums over the forces in the total, exact (see exact()): the same whatever order the rows come in -#}
+{%- set included = "filter (where force_rows.status in ('ok', 'break_in_series'))" -%}
+{%- set numerator = "sum(" ~ exact('force_rows.numerator') ~ ") " ~ included -%}
+{%- set denominator = "sum(" ~ exact('force_rows.denominator') ~ ") " ~ included %}
 select
     'K04000001' as force_id,
     force_rows.period_start,
@@ -17,21 +21,15 @@ select
     force_rows.breakdown,
     force_rows.breakdown_value,
     case
-        when force_rows.unit = 'rate_per_1000'
-            then 1000.0 * sum({{ exact('force_rows.numerator') }}) filter (where force_rows.status in ('ok', 'break_in_series'))
-            / nullif(sum({{ exact('force_rows.denominator') }}) filter (where force_rows.status in ('ok', 'break_in_series')), 0)
-        when force_rows.unit = 'percent'
-            then 100.0 * sum({{ exact('force_rows.numerator') }}) filter (where force_rows.status in ('ok', 'break_in_series'))
-            / nullif(sum({{ exact('force_rows.denominator') }}) filter (where force_rows.status in ('ok', 'break_in_series')), 0)
+        when force_rows.unit = 'rate_per_1000' then 1000.0 * {{ numerator }} / nullif({{ denominator }}, 0)
+        when force_rows.unit = 'percent' then 100.0 * {{ numerator }} / nullif({{ denominator }}, 0)
         -- a time (average seconds or days) is weighted: numerator = time x volume, denominator = volume
-        when force_rows.unit in ('seconds', 'days')
-            then sum({{ exact('force_rows.numerator') }}) filter (where force_rows.status in ('ok', 'break_in_series'))
-            / nullif(sum({{ exact('force_rows.denominator') }}) filter (where force_rows.status in ('ok', 'break_in_series')), 0)
-        else sum({{ exact('force_rows.value') }}) filter (where force_rows.status in ('ok', 'break_in_series'))
+        when force_rows.unit in ('seconds', 'days') then {{ numerator }} / nullif({{ denominator }}, 0)
+        else sum({{ exact('force_rows.value') }}) {{ included }}
     end as value,
     force_rows.unit,
-    sum({{ exact('force_rows.numerator') }}) filter (where force_rows.status in ('ok', 'break_in_series')) as numerator,
-    sum({{ exact('force_rows.denominator') }}) filter (where force_rows.status in ('ok', 'break_in_series')) as denominator,
+    {{ numerator }} as numerator,
+    {{ denominator }} as denominator,
     case
         when count(*) filter (where force_rows.status in ('ok', 'break_in_series')) = (select count(*) from {{ ref('police_force_areas') }})
             then case when bool_or(force_rows.status = 'break_in_series') then 'break_in_series' else 'ok' end

@@ -3,9 +3,9 @@
 {#-
     The body of a staging model over one workforce open data table: text trimmed, force names of
     every spelling mapped to the ONS force code, counts as exact decimals with their markers as a
-    status, provenance, and the vintage flag. Each release re-publishes every earlier snapshot, so one snapshot date can
-    have several vintages: is_latest_vintage marks the rows of the newest release carrying that date
-    (the figures the measures use); older vintages stay queryable.
+    status, provenance, and the vintage flag. Each release re-publishes every earlier snapshot, so one
+    snapshot date can have several vintages: is_latest_vintage marks the rows of the newest release
+    carrying that date (the figures the measures use); older vintages stay queryable.
 -#}
 {% macro home_office_workforce_staging(table, text_columns, count_columns, period_column='as_at') %}
 with

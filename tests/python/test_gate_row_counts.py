@@ -28,11 +28,13 @@ def _counts(settings: Settings, cache: Path) -> list[tuple]:
         return con.execute(f"select * from read_parquet('{path}') order by all").fetchall()
 
 
+EVERY_ROW_COUNTED = (QUERIES / "raw_police_uk_row_counts.sql").read_text().replace("{loaded_after}", EVERY_LOAD)
+
+
 def _every_row_counted(settings: Settings) -> list[tuple]:
     """The same counts, straight from every raw row."""
-    sql = (QUERIES / "raw_police_uk_row_counts.sql").read_text().replace("{loaded_after}", EVERY_LOAD)
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-        return con.execute(f"select * from ({sql}) order by all").fetchall()
+        return con.execute(f"select * from ({EVERY_ROW_COUNTED}) order by all").fetchall()
 
 
 def _add_to_kept_count(cache: Path, file_month: str, extra: int) -> None:
@@ -86,6 +88,5 @@ def test_kept_counts_are_brought_up_to_date_and_recounted_when_rows_were_left_un
 
 
 def _column_names(settings: Settings) -> list[str]:
-    sql = (QUERIES / "raw_police_uk_row_counts.sql").read_text().replace("{loaded_after}", EVERY_LOAD)
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-        return [column[0] for column in con.execute(f"select * from ({sql}) limit 0").description]
+        return [column[0] for column in con.execute(f"select * from ({EVERY_ROW_COUNTED}) limit 0").description]

@@ -110,4 +110,3 @@ def test_a_revised_release_replaces_its_figures_in_the_marts_and_the_old_vintage
         group by all order by 1""")
     assert vintages == [("2025-07-23", False, pytest.approx(old, abs=1e-6)),
                         ("2026-01-28", True, pytest.approx(new, abs=1e-6))]
-
